@@ -1,0 +1,55 @@
+# The two commands that matter: `make demo` and `make test`. Every target creates or reuses
+# .venv itself, so a fresh clone needs nothing but Python 3.11.
+
+unexport PYTHONDONTWRITEBYTECODE
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+# The venv is rebuilt when the lock file or the project metadata changes.
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup demo test run airflow lint clean distclean
+
+help:
+	@echo "make demo      the whole daily job through Airflow against the bundled replica, then a summary"
+	@echo "make test      the whole test suite"
+	@echo "make run       the daily job against the live site (www.wxrb.com)"
+	@echo "make airflow   Airflow (api-server, scheduler, ...) with the project's DAGs on http://localhost:8080"
+	@echo "make lint      ruff"
+	@echo "make clean     stop the embedded database and remove local state (.wxrb/); keeps .venv"
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); run: make PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $@
+	@echo "environment ready in $(VENV)"
+
+demo: $(STAMP)
+	$(BIN)/wxrb demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+run: $(STAMP)
+	$(BIN)/wxrb run
+
+airflow: $(STAMP)
+	$(BIN)/wxrb airflow standalone
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	-@[ -x $(BIN)/wxrb ] && $(BIN)/wxrb db stop
+	rm -rf .wxrb
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,78 @@
+"""
+### wxrb_daily: crawl www.wxrb.com, extract articles, load them into PostgreSQL
+
+Runs every day at 06:00 Asia/Shanghai over the previous day's data interval:
+
+1. **migrate**: apply pending `sql/migrations` to the article database;
+2. **crawl_portal**: `scrapy crawl wxrb_portal` as a subprocess over the window's URL dates;
+   raw pages land in `raw_pages`, the run and its counters in `crawl_runs`;
+3. **process**: decode, clean, extract and jieba keywords for every raw page the current
+   parser has not seen yet, upserted into `articles` and `article_keywords`;
+4. **quality_check**: fails when the crawl stored new pages but no article was loaded, or when
+   a loaded body still holds footer/licence text.
+
+Every task is idempotent: clear and re-run any of them. A manual run may widen the window with
+the params `since` / `until` (YYYY-MM-DD). Database: `DATABASE_URL`, else the embedded server.
+"""
+
+import pendulum
+from airflow.sdk import CronDataIntervalTimetable, Param, dag, get_current_context, task
+
+from wxrb import config
+
+
+@dag(
+    schedule=CronDataIntervalTimetable("0 6 * * *", timezone="Asia/Shanghai"),
+    start_date=pendulum.datetime(2026, 11, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["wxrb", "crawl", "daily"],
+    params={
+        "since": Param(None, type=["null", "string"], format="date", description="first URL date (override)"),
+        "until": Param(None, type=["null", "string"], format="date", description="last URL date (override)"),
+    },
+    default_args={
+        "owner": "wxrb-ops",
+        "retries": config.task_retries(),
+        "retry_delay": pendulum.duration(seconds=config.retry_delay_s()),
+        "retry_exponential_backoff": True,
+    },
+)
+def wxrb_daily():
+    @task
+    def migrate() -> list[str]:
+        from wxrb import jobs
+
+        return jobs.migrate()
+
+    @task(execution_timeout=pendulum.duration(hours=3))
+    def crawl_portal() -> int:
+        from wxrb import jobs
+        from wxrb.windows import crawl_window
+
+        context = get_current_context()
+        since, until = crawl_window(
+            context["data_interval_start"], context["data_interval_end"],
+            context["params"]["since"], context["params"]["until"],
+        )
+        return jobs.crawl("portal", since, until, run_key=context["run_id"]).crawl_run_id
+
+    @task(execution_timeout=pendulum.duration(hours=2))
+    def process() -> dict:
+        from wxrb import jobs
+
+        report = jobs.process()
+        return {"pending": report.pending, "loaded": report.loaded, "skipped": report.skipped}
+
+    @task
+    def quality_check(crawl_run_id: int) -> dict:
+        from wxrb import jobs
+
+        return jobs.check_quality([crawl_run_id])
+
+    crawl_run_id = crawl_portal()
+    migrate() >> crawl_run_id >> process() >> quality_check(crawl_run_id)
+
+
+wxrb_daily()

@@ -1,0 +1,75 @@
+"""Cleaning rules, one small function each, applied in the order of ``clean_paragraphs``.
+
+HTML-level rules remove template elements before text is taken; text-level rules work on
+paragraphs and keep paragraph boundaries.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+
+from bs4 import Tag
+
+from processing import boilerplate
+
+STRAY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000\ufeff]+")
+EDITOR_LINE = re.compile(r"^[（(【\[]?\s*(责任编辑|责编|編輯|责任编缉)\s*[:：]\s*(?P<name>[^）)】\]]+)[）)】\]]?$")
+
+
+def drop_template_elements(container: Tag) -> Tag:
+    """Remove share bar, font-size switch, breadcrumb, footer, related news, scripts."""
+    for selector in boilerplate.NOISE_SELECTORS:
+        for element in container.select(selector):
+            element.decompose()
+    return container
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def strip_stray_tags(text: str) -> str:
+    """Tags and entities that survived as text, e.g. the seed's trailing ``</p>``."""
+    return html.unescape(STRAY_TAG.sub("", text))
+
+
+def normalise_whitespace(text: str) -> str:
+    """U+3000 indents, nbsp and runs of spaces: trimmed at the ends, one space inside."""
+    return SPACES.sub(" ", text).strip()
+
+
+def is_boilerplate(line: str) -> bool:
+    """Footer, copyright, licence, ICP/备案, share-widget, breadcrumb and related-reading lines."""
+    simple = to_simplified(line)
+    return bool(
+        boilerplate.FOOTER_LINE.search(simple)
+        or boilerplate.WIDGET_LINE.match(simple)
+        or boilerplate.RELATED_LINE.match(simple)
+        or boilerplate.BREADCRUMB_LINE.match(simple)
+    )
+
+
+def editor_of(line: str) -> str | None:
+    """The name on a ``责任编辑：王五`` line, or None when the line is something else."""
+    match = EDITOR_LINE.match(to_simplified(line))
+    return normalise_whitespace(match["name"]) if match else None
+
+
+def clean_paragraphs(raw: list[str]) -> list[str]:
+    """Text-level rules over a list of paragraphs; empty and boilerplate ones are dropped."""
+    cleaned = []
+    for text in raw:
+        text = normalise_whitespace(strip_stray_tags(text))
+        if text and not is_boilerplate(text) and editor_of(text) is None:
+            cleaned.append(text)
+    return cleaned

@@ -1,0 +1,9 @@
+-- Per-batch staging tables, dropped at commit.
+CREATE TEMP TABLE articles_staging ON COMMIT DROP AS
+SELECT url, site, doc_id, channel, title, published_at, source, authors, body, paragraphs,
+       char_count, parser, parser_version, content_hash, first_seen_at, raw_page_id
+  FROM articles WITH NO DATA;
+CREATE TEMP TABLE keywords_staging (url text, keyword text, weight real, method text, rank integer)
+    ON COMMIT DROP;
+CREATE TEMP TABLE processing_staging (raw_page_id bigint, parser text, parser_version text,
+    status text, url text, message text) ON COMMIT DROP;

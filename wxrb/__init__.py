@@ -1,0 +1,1 @@
+"""The wxrb pipeline's runtime: configuration, database, jobs and the ``wxrb`` command."""

@@ -1,0 +1,126 @@
+"""Airflow set up for this project: a project-local AIRFLOW_HOME, the project's DAGs, and
+its metadata in the embedded PostgreSQL (database ``airflow``) unless configured otherwise.
+
+``wxrb airflow ARGS`` runs any airflow command in that setup; ``make airflow`` runs
+``standalone`` through it, prints the login, and on Ctrl-C stops every Airflow process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+
+from wxrb import config, db
+
+AIRFLOW_USER = "admin"
+STOP_GRACE_S = 90  # standalone's triggerer can take most of a minute to exit on SIGINT
+
+
+def airflow_home() -> Path:
+    return config.state_dir() / "airflow"
+
+
+def metadata_url() -> str:
+    """SQLAlchemy URL of Airflow's own database."""
+    if os.environ.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"):
+        return os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    admin = db.start_embedded().replace(f"/{db.EMBEDDED_DB_NAME}?", "/postgres?")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'airflow'").fetchone():
+            conn.execute("CREATE DATABASE airflow")
+    return admin.replace("postgresql://", "postgresql+psycopg://").replace("/postgres?", "/airflow?")
+
+
+def environment(extra: dict | None = None) -> dict[str, str]:
+    """The environment every airflow command of the project runs with."""
+    home = airflow_home()
+    home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # Airflow imports a lot: let bytecode be cached
+    env.update({
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(config.DAGS_DIR),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url(),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{AIRFLOW_USER}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(_passwords_file()),
+        "AIRFLOW__API__HOST": env.get("AIRFLOW__API__HOST", "127.0.0.1"),
+        "AIRFLOW__CORE__PARALLELISM": env.get("AIRFLOW__CORE__PARALLELISM", "4"),
+        "DATABASE_URL": db.database_url(),
+        "PYTHONWARNINGS": env.get("PYTHONWARNINGS", "ignore"),
+    })
+    env.update(extra or {})
+    return env
+
+
+def _passwords_file() -> Path:
+    """The UI login, made once per checkout with a random password (never in the repo)."""
+    path = airflow_home() / "simple_auth_manager_passwords.json"
+    if not path.exists():
+        path.write_text(json.dumps({AIRFLOW_USER: secrets.token_urlsafe(12)}))
+        path.chmod(0o600)
+    return path
+
+
+def login() -> tuple[str, str]:
+    return AIRFLOW_USER, json.loads(_passwords_file().read_text())[AIRFLOW_USER]
+
+
+def airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "airflow"), *args], env=env, **kwargs)
+
+
+def ensure_migrated(env: dict[str, str]) -> None:
+    result = airflow(["db", "migrate"], env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"airflow db migrate failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def exec_airflow(args: list[str]) -> int:
+    env = environment()
+    if args[:1] == ["standalone"]:
+        return standalone(env)
+    return airflow(args, env).returncode
+
+
+def standalone(env: dict[str, str]) -> int:
+    """Airflow standalone in its own process group; Ctrl-C stops the whole group."""
+    ensure_migrated(env)
+    airflow(["dags", "reserialize"], env, capture_output=True)  # list the DAGs at once
+    user, password = login()
+    port = env.get("AIRFLOW__API__PORT", "8080")
+    print(f"Airflow UI: http://localhost:{port}/   login: {user} / {password}\n"
+          f"(password stored in {_passwords_file()}; Ctrl-C stops Airflow)", flush=True)
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "airflow"), "standalone"], env=env, start_new_session=True
+    )
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        print("\nstopping Airflow (all its processes)...", flush=True)
+        return stop_group(process)
+
+
+def stop_group(process: subprocess.Popen) -> int:
+    """SIGINT to the group (standalone's clean shutdown), then SIGKILL whatever is left."""
+    try:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        pass
+    except ProcessLookupError:
+        return 0
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # no orphaned workers, whatever happened above
+    except ProcessLookupError:
+        pass
+    process.wait()
+    return 0

