@@ -38,3 +38,10 @@ def test_params_override_and_validate():
     assert crawl_window(at, at, "2026-11-10", "2026-11-21") == (date(2026, 11, 10), date(2026, 11, 21))
     with pytest.raises(ValueError, match="empty"):
         crawl_window(at, at, "2026-11-22", "2026-11-21")
+
+
+def test_pendulum_datetimes_from_airflow_give_shanghai_dates():
+    import pendulum
+
+    start, end = pendulum.parse("2026-11-19T22:00:00Z"), pendulum.parse("2026-11-20T22:00:00Z")
+    assert crawl_window(start, end) == (date(2026, 11, 20), date(2026, 11, 21))

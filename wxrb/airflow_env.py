@@ -20,7 +20,12 @@ import psycopg
 from wxrb import config, db
 
 AIRFLOW_USER = "admin"
-STOP_GRACE_S = 90  # standalone's triggerer can take most of a minute to exit on SIGINT
+# How standalone is stopped: (signal, seconds to wait, sent to the leader or the whole group).
+STOP_STEPS = (
+    (signal.SIGINT, 20, "leader"),  # standalone's own shutdown; its triggerer can be slow
+    (signal.SIGTERM, 10, "group"),
+    (signal.SIGKILL, 5, "group"),
+)
 
 
 def airflow_home() -> Path:
@@ -46,6 +51,8 @@ def environment(extra: dict | None = None) -> dict[str, str]:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # Airflow imports a lot: let bytecode be cached
     env.update({
         "AIRFLOW_HOME": str(home),
+        # standalone starts its parts as `airflow ...`: the venv's bin must come first on PATH
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
         "AIRFLOW__CORE__DAGS_FOLDER": str(config.DAGS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url(),
@@ -57,6 +64,8 @@ def environment(extra: dict | None = None) -> dict[str, str]:
         "PYTHONWARNINGS": env.get("PYTHONWARNINGS", "ignore"),
     })
     env.update(extra or {})
+    if "AIRFLOW__API__PORT" in env and "AIRFLOW__API__BASE_URL" not in env:
+        env["AIRFLOW__API__BASE_URL"] = f"http://localhost:{env['AIRFLOW__API__PORT']}"
     return env
 
 
@@ -101,7 +110,8 @@ def standalone(env: dict[str, str]) -> int:
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "airflow"), "standalone"], env=env, start_new_session=True
     )
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    for signum in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (nohup, &)
+        signal.signal(signum, _interrupt)
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -109,18 +119,27 @@ def standalone(env: dict[str, str]) -> int:
         return stop_group(process)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def stop_group(process: subprocess.Popen) -> int:
-    """SIGINT to the group (standalone's clean shutdown), then SIGKILL whatever is left."""
-    try:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        pass
-    except ProcessLookupError:
-        return 0
-    try:
-        os.killpg(process.pid, signal.SIGKILL)  # no orphaned workers, whatever happened above
-    except ProcessLookupError:
-        pass
+    """Stop standalone and every process it started: Ctrl-C for its own clean shutdown, then
+    SIGTERM and finally SIGKILL to the whole process group, so no worker outlives it."""
+    for signum, grace_s, whom in STOP_STEPS:
+        try:
+            if whom == "leader":
+                process.send_signal(signum)
+            else:
+                os.killpg(process.pid, signum)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=grace_s)
+            os.killpg(process.pid, 0)  # leader gone: is any member of the group left?
+        except subprocess.TimeoutExpired:
+            print(f"  still stopping ({signal.Signals(signum).name} sent)...", flush=True)
+        except ProcessLookupError:
+            break
     process.wait()
     return 0

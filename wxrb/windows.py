@@ -18,8 +18,9 @@ def crawl_window(
     A run without an interval (start == end, e.g. a manual trigger) crawls the day before.
     ``since``/``until`` (ISO dates, e.g. from DAG params) override either end.
     """
-    start = interval_start.astimezone(SHANGHAI)
-    end = interval_end.astimezone(SHANGHAI)
+    # Plain datetimes: pendulum's (Airflow's) arithmetic would hand back UTC dates.
+    start = datetime.fromtimestamp(interval_start.timestamp(), SHANGHAI)
+    end = datetime.fromtimestamp(interval_end.timestamp(), SHANGHAI)
     if end <= start:
         first = last = start.date() - timedelta(days=1)
     else:
