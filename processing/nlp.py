@@ -9,8 +9,13 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from pathlib import Path
 
 from processing import settings
+
+# Place and institution names of Wuxi that jieba's general dictionary splits (新吴区 -> 新/吴区).
+# The full, versioned dictionary is the text-intelligence work; this is its seed.
+USER_DICT = Path(__file__).resolve().parent / "data" / "wuxi_userdict.txt"
 
 # Keywords worth keeping: two or more CJK characters, or a Latin/number term like 5G or G312.
 KEYWORD_SHAPE = re.compile(r"^([\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]{1,})$")
@@ -23,6 +28,7 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    jieba.load_userdict(str(USER_DICT))
     return jieba
 
 

@@ -132,6 +132,8 @@ def crawl_status(stats: dict) -> str:
         return "unreachable"
     if not ok and by_status.get("403"):
         return "blocked"
+    if stats["layout_warnings"] and not stats["article_pages"]:
+        return "failed"  # the page structure we rely on is gone: never report "0 new articles"
     if stats["finish_reason"] != "finished" or not ok:
         return "failed"
     return "finished"

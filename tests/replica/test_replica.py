@@ -22,7 +22,7 @@ from replica.content import SEED_FILE, SEED_FOOTER_LINES
 from replica.templates import build_routes
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_SEED = Path("/work/shared/seed/wxrb-article-from-mirror.txt")
+SHARED_SEED = REPO.parent / "shared" / "seed" / "wxrb-article-from-mirror.txt"  # beside a checkout, if there
 DOC_PATH = re.compile(r"^/doc/(\d{4})/(\d{2})/(\d{2})/(\d+)\.shtml$")
 
 # --- a reference parser for the rules in replica/README.md ---------------------------------
@@ -82,12 +82,6 @@ def parse_zoom(zoom: Tag) -> dict:
 
 
 # --- fixtures and helpers -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def replica():
-    with ReplicaServer() as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
