@@ -90,6 +90,7 @@ class PostgresRawPagePipeline:
         stats = crawl_stats(self.stats.get_stats(), reason, time.monotonic() - self.started)
         status = crawl_status(stats)
         stats["blocked"] = status == "blocked"
+        stats["requests_per_new_article"] = requests_per_new_article(stats)
         self.conn.execute(
             "UPDATE crawl_runs SET finished_at = now(), status = %s, stats = %s WHERE id = %s",
             [status, Jsonb(stats), self.crawl_run_id],
@@ -120,9 +121,21 @@ def crawl_stats(raw: dict, reason: str, duration: float) -> dict:
         "pages_new": raw.get("wxrb/pages_new", 0),
         "pages_changed": raw.get("wxrb/pages_changed", 0),
         "pages_unchanged": raw.get("wxrb/pages_unchanged", 0),
+        "articles_already_stored": raw.get("wxrb/articles_already_stored", 0),
+        "articles_skipped_stored": raw.get("wxrb/articles_skipped_stored", 0),
+        "articles_not_modified": raw.get("wxrb/articles_not_modified", 0),
+        "challenge_pages": raw.get("wxrb/challenge_pages", 0),
+        "challenge_unpassed": raw.get("wxrb/challenge_unpassed", 0),
+        "retry_backoff_s": round(raw.get("wxrb/retry_backoff_s", 0), 1),
         "layout_warnings": raw.get("wxrb/layout_warnings", 0),
         "errors_logged": raw.get("log_count/ERROR", 0),
     }
+
+
+def requests_per_new_article(stats: dict) -> float | None:
+    """Crawl efficiency: every request made (lists, robots.txt, retries) per new or changed page."""
+    stored = stats["pages_new"] + stats["pages_changed"]
+    return round(stats["requests"] / stored, 2) if stored else None
 
 
 def crawl_status(stats: dict) -> str:
@@ -132,6 +145,8 @@ def crawl_status(stats: dict) -> str:
         return "unreachable"
     if not ok and by_status.get("403"):
         return "blocked"
+    if stats["challenge_unpassed"] and not stats["article_pages"]:
+        return "blocked"  # every page we got was a WAF challenge
     if stats["layout_warnings"] and not stats["article_pages"]:
         return "failed"  # the page structure we rely on is gone: never report "0 new articles"
     if stats["finish_reason"] != "finished" or not ok:

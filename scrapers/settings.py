@@ -39,6 +39,14 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # an article page is ~50 KB; anything this big is not one
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry; doubles on each further try
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapers.middlewares.ChallengeMiddleware": 650,  # after CookiesMiddleware (700) saw the response
+    "scrapers.middlewares.DelayMiddleware": 990,  # last before the download: holds back retries
+}
 
 # --- storage ------------------------------------------------------------------------------
 ITEM_PIPELINES = {"scrapers.pipelines.PostgresRawPagePipeline": 300}
@@ -57,5 +65,6 @@ if os.environ.get("WXRB_CRAWL_PROFILE") == "replica":
     AUTOTHROTTLE_ENABLED = False
     CONCURRENT_REQUESTS = 16
     CONCURRENT_REQUESTS_PER_DOMAIN = 16
-    RETRY_TIMES = 1
-    DOWNLOAD_TIMEOUT = 10
+    RETRY_TIMES = 2
+    RETRY_BACKOFF_BASE = 0.2
+    DOWNLOAD_TIMEOUT = 5

@@ -63,7 +63,7 @@ def cmd_crawl(args) -> int:
 
     since, until = _window(args)
     jobs.migrate()
-    print(jobs.crawl(args.source, since, until))
+    print(jobs.crawl(args.source, since, until, revalidate=args.revalidate))
     return 0
 
 
@@ -117,6 +117,12 @@ def cmd_airflow(args) -> int:
     return airflow_env.exec_airflow(args.airflow_args)
 
 
+def jobs_sources() -> list[str]:
+    from wxrb.jobs import SPIDERS
+
+    return list(SPIDERS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wxrb", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -142,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         p = sub.add_parser(name, help=text)
         if name == "crawl":
-            p.add_argument("source", choices=["portal"])
+            p.add_argument("source", choices=sorted(jobs_sources()))
+            p.add_argument("--revalidate", action="store_true",
+                           help="re-check stored articles with conditional requests (ETag/Last-Modified)")
         p.add_argument("--since", type=_day, help="first URL date (default: yesterday, Asia/Shanghai)")
         p.add_argument("--until", type=_day, help="last URL date, inclusive (default: --since)")
         p.set_defaults(func=func)

@@ -55,7 +55,9 @@ class CrawlReport:
             f"crawl run {self.crawl_run_id}: {self.status}; {s.get('requests', 0)} requests, "
             f"responses {s.get('responses_by_status', {})}, {s.get('retries', 0)} retries, "
             f"pages new {s.get('pages_new', 0)} / changed {s.get('pages_changed', 0)} / "
-            f"unchanged {s.get('pages_unchanged', 0)}, {s.get('bytes', 0)} bytes "
+            f"unchanged {s.get('pages_unchanged', 0)}, stored articles skipped "
+            f"{s.get('articles_skipped_stored', 0)} / not modified {s.get('articles_not_modified', 0)}, "
+            f"{s.get('requests_per_new_article')} requests per new article, {s.get('bytes', 0)} bytes "
             f"in {s.get('duration_s', 0)} s"
         )
 
@@ -81,8 +83,14 @@ def check_reachable(base_url: str) -> None:
         ) from exc
 
 
-def crawl(source: str, since: date, until: date, run_key: str | None = None) -> CrawlReport:
-    """Run one spider as a subprocess (keeps Twisted out of the caller) and report its run."""
+def crawl(
+    source: str, since: date, until: date, run_key: str | None = None, revalidate: bool = False
+) -> CrawlReport:
+    """Run one spider as a subprocess (keeps Twisted out of the caller) and report its run.
+
+    Articles already stored are not fetched again; ``revalidate`` re-checks them with
+    conditional requests (ETag / Last-Modified) and stores the ones that changed.
+    """
     spider, base_url_of = SPIDERS[source]
     base_url = base_url_of()
     dsn = db.database_url()
@@ -98,7 +106,7 @@ def crawl(source: str, since: date, until: date, run_key: str | None = None) -> 
         except SiteUnreachable as exc:
             _finish(conn, run_id, "unreachable", {"error": str(exc)})
             raise
-        returncode = _run_scrapy(spider, since, until, base_url, run_id, dsn)
+        returncode = _run_scrapy(spider, since, until, base_url, run_id, dsn, revalidate)
         status, stats = conn.execute("SELECT status, stats FROM crawl_runs WHERE id = %s", [run_id]).fetchone()
         if status == "running":  # the crawler died before it could record its end
             status, stats = "failed", {"error": f"scrapy exited with code {returncode}"}
@@ -115,11 +123,13 @@ def crawl(source: str, since: date, until: date, run_key: str | None = None) -> 
     return report
 
 
-def _run_scrapy(spider: str, since: date, until: date, base_url: str, run_id: int, dsn: str) -> int:
+def _run_scrapy(
+    spider: str, since: date, until: date, base_url: str, run_id: int, dsn: str, revalidate: bool
+) -> int:
     command = [
         sys.executable, "-m", "scrapy", "crawl", spider,
         "-a", f"since={since}", "-a", f"until={until}", "-a", f"base_url={base_url}",
-        "-s", f"WXRB_CRAWL_RUN_ID={run_id}",
+        "-a", f"revalidate={int(revalidate)}", "-s", f"WXRB_CRAWL_RUN_ID={run_id}",
     ]
     env = {**os.environ, "DATABASE_URL": dsn, "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}
     process = subprocess.Popen(

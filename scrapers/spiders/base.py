@@ -12,6 +12,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from processing.urls import canonical_url
 from scrapers.items import RawPageItem
+from scrapers.known import Validators, known_pages
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -32,21 +33,56 @@ def parse_day(value: str | date | None, argument: str) -> date | None:
 class WxrbSpider(scrapy.Spider):
     """Base class: ``-a since=YYYY-MM-DD -a until=YYYY-MM-DD`` (default: yesterday, Shanghai)."""
 
-    base_url_setting = ""  # the settings/env key holding this site's base URL
-
-    def __init__(self, since=None, until=None, base_url=None, **kwargs):
+    def __init__(self, since=None, until=None, base_url=None, revalidate=None, **kwargs):
         super().__init__(**kwargs)
         self.until = parse_day(until, "until") or parse_day(since, "since") or yesterday_in_shanghai()
         self.since = parse_day(since, "since") or self.until
         if self.since > self.until:
             raise ValueError(f"since ({self.since}) is after until ({self.until})")
-        self.base_url = (base_url or "").rstrip("/")
+        self.base_url = (base_url or self.default_base_url()).rstrip("/")
+        # Off-site links and redirects are never followed.
+        self.allowed_domains = [urlsplit(self.base_url).hostname]
+        # Stored articles are not fetched again, unless revalidating with conditional requests.
+        self.revalidate = str(revalidate).lower() in ("1", "true", "yes")
+        self.known: dict[str, Validators] = {}
+        self.skipped: set[str] = set()
+
+    def default_base_url(self) -> str:
+        raise NotImplementedError
+
+    def stored_url_patterns(self) -> list[str]:
+        """SQL LIKE patterns matching this spider's stored article URLs inside the window."""
+        raise NotImplementedError
+
+    def load_known_pages(self) -> None:
+        self.known = known_pages(self.stored_url_patterns())
+        self.crawler.stats.set_value("wxrb/articles_already_stored", len(self.known))
+
+    def article_request(self, url: str, callback) -> scrapy.Request | None:
+        """A request for an article URL, or None when it is stored and not to be revalidated."""
+        validators = self.known.get(canonical_url(url))
+        if validators is None:
+            return scrapy.Request(url, callback=callback)
+        if not self.revalidate:
+            self.skipped.add(canonical_url(url))  # linked from several pages: count it once
+            self.crawler.stats.set_value("wxrb/articles_skipped_stored", len(self.skipped))
+            return None
+        return scrapy.Request(
+            url, callback=callback, headers=validators.headers(), meta={"handle_httpstatus_list": [304]}
+        )
 
     def in_window(self, day: date) -> bool:
         return self.since <= day <= self.until
 
     def same_site(self, url: str) -> bool:
         return urlsplit(url).netloc == urlsplit(self.base_url).netloc
+
+    def not_modified(self, response) -> bool:
+        """True for a 304 answer to a conditional request: the stored version is current."""
+        if response.status == 304:
+            self.crawler.stats.inc_value("wxrb/articles_not_modified")
+            return True
+        return False
 
     def raw_page(self, response: TextResponse) -> RawPageItem:
         """The response as the pipeline stores it: bytes untouched, encodings noted."""

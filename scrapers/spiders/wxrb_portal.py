@@ -12,6 +12,7 @@ import scrapy
 from scrapy.http import TextResponse
 
 from processing.urls import parse_article_url
+from scrapers.known import days
 from scrapers.spiders.base import WxrbSpider
 from wxrb import config
 
@@ -22,11 +23,14 @@ NAV_LINKS = ".nav ul.font24 > li a::attr(href)"
 class WxrbPortalSpider(WxrbSpider):
     name = "wxrb_portal"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.base_url = self.base_url or config.portal_url()
+    def default_base_url(self) -> str:
+        return config.portal_url()
+
+    def stored_url_patterns(self) -> list[str]:
+        return [f"%/doc/{day:%Y/%m/%d}/%" for day in days(self.since, self.until)]
 
     async def start(self):
+        self.load_known_pages()
         yield scrapy.Request(self.base_url + "/", callback=self.parse_home)
 
     def parse_home(self, response: TextResponse):
@@ -51,6 +55,8 @@ class WxrbPortalSpider(WxrbSpider):
                     yield scrapy.Request(url, callback=self.parse_list)
 
     def parse_article(self, response: TextResponse):
+        if self.not_modified(response):
+            return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("wxrb/not_html")
             return
@@ -61,7 +67,9 @@ class WxrbPortalSpider(WxrbSpider):
         for url in self.links(response):
             ref = parse_article_url(url)
             if ref and self.same_site(url) and self.in_window(ref.url_date):
-                yield scrapy.Request(url, callback=self.parse_article)
+                request = self.article_request(url, self.parse_article)
+                if request:
+                    yield request
 
     @staticmethod
     def links(response: TextResponse) -> list[str]:

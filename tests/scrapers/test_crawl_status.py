@@ -30,3 +30,15 @@ def test_missing_navigation_and_no_article_fails():
 
 def test_interrupted_crawl_fails():
     assert crawl_status(stats(reason="shutdown", **{"downloader/response_status_count/200": 5})) == "failed"
+
+
+def test_only_challenge_pages_is_blocked():
+    raw = {"downloader/response_status_count/200": 6, "wxrb/challenge_unpassed": 3}
+    assert crawl_status(stats(**raw)) == "blocked"
+
+
+def test_requests_per_new_article():
+    from scrapers.pipelines import requests_per_new_article
+
+    assert requests_per_new_article(stats(**{"downloader/request_count": 12, "wxrb/pages_new": 10})) == 1.2
+    assert requests_per_new_article(stats(**{"downloader/request_count": 12})) is None

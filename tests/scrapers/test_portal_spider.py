@@ -39,13 +39,22 @@ def test_window_crawl_stores_exactly_the_articles_of_the_window(replica, manifes
     assert report.stats["pages_new"] == len(expected)
 
 
-def test_full_range_then_recrawl_stores_nothing_new(replica, manifest, crawl_env):
+def article_requests(counter) -> int:
+    return sum(n for path, n in counter.items() if path.startswith("/doc/"))
+
+
+def test_incremental_recrawl_fetches_list_pages_only(replica, manifest, crawl_env):
     since, until = date.fromisoformat(manifest["start_date"]), date.fromisoformat(manifest["end_date"])
     first = jobs.crawl("portal", since, until)
     assert stored_urls(crawl_env) == expected_urls(replica, manifest, since, until)
+    assert first.stats["requests_per_new_article"] <= 1.3  # lists and robots.txt on top of articles
+
+    before = replica.requests.copy()
     second = jobs.crawl("portal", since, until)
+    assert article_requests(replica.requests - before) == 0
     assert second.stats["pages_new"] == 0
-    assert second.stats["pages_unchanged"] == first.stats["pages_new"]
+    assert second.stats["articles_skipped_stored"] == first.stats["pages_new"]
+    assert second.stats["requests_per_new_article"] is None
     assert len(stored_urls(crawl_env)) == first.stats["pages_new"]
 
 
