@@ -4,12 +4,13 @@
 Runs every day at 06:00 Asia/Shanghai over the previous day's data interval:
 
 1. **migrate**: apply pending `sql/migrations` to the article database;
-2. **crawl_portal**: `scrapy crawl wxrb_portal` as a subprocess over the window's URL dates;
-   raw pages land in `raw_pages`, the run and its counters in `crawl_runs`;
+2. **crawl_portal**, **crawl_epaper_wxrb** (无锡日报), **crawl_epaper_jnwb** (江南晚报), in
+   parallel: Scrapy as a subprocess over the window's dates; raw pages land in `raw_pages`,
+   each run and its counters in `crawl_runs`. Articles already stored are not fetched again;
 3. **process**: decode, clean, extract and jieba keywords for every raw page the current
    parser has not seen yet, upserted into `articles` and `article_keywords`;
-4. **quality_check**: fails when the crawl stored new pages but no article was loaded, or when
-   a loaded body still holds footer/licence text.
+4. **quality_check**: fails when a crawl stored new pages but no article was loaded from
+   them, or when a loaded body still holds footer/licence text.
 
 Every task is idempotent: clear and re-run any of them. A manual run may widen the window with
 the params `since` / `until` (YYYY-MM-DD). Database: `DATABASE_URL`, else the embedded server.
@@ -47,7 +48,7 @@ def wxrb_daily():
         return jobs.migrate()
 
     @task(execution_timeout=pendulum.duration(hours=3))
-    def crawl_portal() -> int:
+    def crawl(source: str) -> int:
         from wxrb import jobs
         from wxrb.windows import crawl_window
 
@@ -56,7 +57,7 @@ def wxrb_daily():
             context["data_interval_start"], context["data_interval_end"],
             context["params"]["since"], context["params"]["until"],
         )
-        return jobs.crawl("portal", since, until, run_key=context["run_id"]).crawl_run_id
+        return jobs.crawl(source, since, until, run_key=context["run_id"]).crawl_run_id
 
     @task(execution_timeout=pendulum.duration(hours=2))
     def process() -> dict:
@@ -66,13 +67,13 @@ def wxrb_daily():
         return {"pending": report.pending, "loaded": report.loaded, "skipped": report.skipped}
 
     @task
-    def quality_check(crawl_run_id: int) -> dict:
+    def quality_check(crawl_run_ids: list[int]) -> dict:
         from wxrb import jobs
 
-        return jobs.check_quality([crawl_run_id])
+        return jobs.check_quality(crawl_run_ids)
 
-    crawl_run_id = crawl_portal()
-    migrate() >> crawl_run_id >> process() >> quality_check(crawl_run_id)
+    crawls = [crawl.override(task_id=f"crawl_{source}")(source) for source in config.DAILY_SOURCES]
+    migrate() >> crawls >> process() >> quality_check(crawls)
 
 
 wxrb_daily()

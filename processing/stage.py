@@ -58,6 +58,9 @@ def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first
 
 
 def process_pending(conn: psycopg.Connection, batch_size: int = settings.BATCH_SIZE) -> StageReport:
+    """Process every pending page; each batch commits on its own, so work done survives a crash."""
+    conn.commit()
+    conn.autocommit = True  # each load_batch() transaction is then a real transaction
     report = StageReport()
     ids = pending_pages(conn)
     report.pending = len(ids)

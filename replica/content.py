@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from replica import texts
+from replica import epaper, texts
 
 DEFAULT_SEED = 20261124
 TZ = ZoneInfo("Asia/Shanghai")
@@ -233,7 +233,14 @@ def manifest(site: Site) -> dict:
             for c in site.channels
         ],
         "articles": [_article_entry(a) for a in site.articles],
+        **_epaper_entries(site),
     }
+
+
+def _epaper_entries(site: Site) -> dict:
+    """The print e-papers' part of the manifest (replica/epaper.py, README "E-papers")."""
+    papers = epaper.build_epapers(site)
+    return {"epaper_articles": epaper.article_entries(papers), "epaper_pages": epaper.page_entries(papers)}
 
 
 def channel_path(section_path: str, slug: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 from html import escape
 
+from replica import epaper
 from replica.content import FOOTER_LINES, MOBILE_FOOTER_LINE, Article, Channel, Site, manifest
 
 HTML_TYPE = "text/html; charset=utf-8"
@@ -78,6 +79,8 @@ def build_routes(site: Site) -> dict[str, Page]:
         )
         for image in article.images:
             routes[image["src"]] = Page(200, TINY_JPEG, "image/jpeg")
+    for path, (body, content_type) in epaper.routes(epaper.build_epapers(site), TINY_JPEG).items():
+        routes[path] = Page(200, body, content_type)  # the print e-papers (README "E-papers")
     routes["/robots.txt"] = Page(200, ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
     data = json.dumps(manifest(site), ensure_ascii=False, indent=1).encode("utf-8")
     routes[MANIFEST_PATH] = Page(200, data, "application/json; charset=utf-8")

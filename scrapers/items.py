@@ -16,3 +16,6 @@ class RawPageItem:
     declared_encoding: str | None = None
     used_encoding: str = "utf-8"
     body: bytes = b""
+    edition: str | None = None  # e-papers only: 无锡日报 / 江南晚报
+    page_no: str | None = None  # 版次, e.g. A02
+    page_name: str | None = None  # 版名, e.g. 区域新闻

@@ -19,7 +19,7 @@ from wxrb import db
 
 RAW_PAGE_COLUMNS = (
     "url", "final_url", "fetched_at", "http_status", "headers",
-    "declared_encoding", "used_encoding", "body", "body_sha256",
+    "declared_encoding", "used_encoding", "body", "body_sha256", "edition", "page_no", "page_name",
 )
 
 
@@ -45,7 +45,7 @@ class PostgresRawPagePipeline:
             self.crawl_run_id = self.conn.execute(
                 "INSERT INTO crawl_runs (spider, base_url, window_since, window_until)"
                 " VALUES (%s, %s, %s, %s) RETURNING id",
-                [spider.name, spider.base_url, spider.since, spider.until],
+                [spider.source, spider.base_url, spider.since, spider.until],
             ).fetchone()[0]
         self.stats.set_value("wxrb/crawl_run_id", self.crawl_run_id)
 
@@ -102,6 +102,7 @@ def _row(item: RawPageItem) -> tuple:
     return (
         item.url, item.final_url, item.fetched_at, item.http_status, json.dumps(item.headers),
         item.declared_encoding, item.used_encoding, item.body, hashlib.sha256(item.body).hexdigest(),
+        item.edition, item.page_no, item.page_name,
     )
 
 
@@ -129,6 +130,7 @@ def crawl_stats(raw: dict, reason: str, duration: float) -> dict:
         "retry_backoff_s": round(raw.get("wxrb/retry_backoff_s", 0), 1),
         "layout_warnings": raw.get("wxrb/layout_warnings", 0),
         "errors_logged": raw.get("log_count/ERROR", 0),
+        "scale_out_job": raw.get("scale_out/job"),
     }
 
 
@@ -149,6 +151,8 @@ def crawl_status(stats: dict) -> str:
         return "blocked"  # every page we got was a WAF challenge
     if stats["layout_warnings"] and not stats["article_pages"]:
         return "failed"  # the page structure we rely on is gone: never report "0 new articles"
+    if stats["finish_reason"] == "finished" and not stats["requests"] and stats["scale_out_job"]:
+        return "finished"  # joined a shared crawl whose other workers already held all the work
     if stats["finish_reason"] != "finished" or not ok:
         return "failed"
     return "finished"

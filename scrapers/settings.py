@@ -68,3 +68,6 @@ if os.environ.get("WXRB_CRAWL_PROFILE") == "replica":
     RETRY_TIMES = 2
     RETRY_BACKOFF_BASE = 0.2
     DOWNLOAD_TIMEOUT = 5
+
+if os.environ.get("REDIS_URL"):
+    from scrapers.scale_out import *  # noqa: F403  shared queue and dupefilter (docs/scale-out.md)

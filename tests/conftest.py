@@ -20,7 +20,7 @@ _counter = itertools.count()
 def isolated_state(tmp_path_factory):
     """Keep tests away from the developer's .wxrb/ and DATABASE_URL."""
     home = tmp_path_factory.mktemp("wxrb-home")
-    saved = {k: os.environ.get(k) for k in ("WXRB_HOME", "DATABASE_URL", "WXRB_PORTAL_URL")}
+    saved = {k: os.environ.get(k) for k in ("WXRB_HOME", "DATABASE_URL")}
     os.environ["WXRB_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
     yield home
@@ -56,6 +56,15 @@ def dsn(empty_dsn, monkeypatch) -> str:
         db.upgrade(conn)
     monkeypatch.setenv("DATABASE_URL", empty_dsn)
     return empty_dsn
+
+
+@pytest.fixture
+def crawl_env(replica, dsn, monkeypatch) -> str:
+    """A migrated database, and every site URL pointing at the replica with delays lifted."""
+    for variable in ("WXRB_PORTAL_URL", "WXRB_EPAPER_URL", "WXRB_OLD_EPAPER_URL"):
+        monkeypatch.setenv(variable, replica.base_url)
+    monkeypatch.setenv("WXRB_CRAWL_PROFILE", "replica")
+    return dsn
 
 
 @pytest.fixture(scope="session")

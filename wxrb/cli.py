@@ -81,10 +81,11 @@ def cmd_run(args) -> int:
 
     since, until = _window(args)
     jobs.migrate()
-    crawl = jobs.crawl("portal", since, until)
-    print(crawl)
+    crawls = [jobs.crawl(source, since, until) for source in config.DAILY_SOURCES]
+    for crawl in crawls:
+        print(crawl)
     print(jobs.process())
-    jobs.check_quality([crawl.crawl_run_id])
+    jobs.check_quality([crawl.crawl_run_id for crawl in crawls])
     print(summary.render(db.database_url()))
     return 0
 

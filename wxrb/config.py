@@ -13,6 +13,11 @@ SQL_DIR = PROJECT_ROOT / "sql"
 DAGS_DIR = PROJECT_ROOT / "dags"
 
 DEFAULT_PORTAL_URL = "https://www.wxrb.com"
+DEFAULT_EPAPER_URL = "http://szb.wxrb.com"  # 无锡日报 (/pc/...) and 江南晚报 (/jnwb/pc/...)
+DEFAULT_OLD_EPAPER_URL = "http://epaper.wxrb.com"  # the 2018-2019 system (/paper/wxrb/html/...)
+# What the daily job crawls, in parallel. The old e-paper (epaper_old) only holds 2018-2019:
+# crawl it on demand with `wxrb crawl epaper_old --since ... --until ...`.
+DAILY_SOURCES = ("portal", "epaper_wxrb", "epaper_jnwb")
 # Port of the replica that `make demo` starts; fixed so that a second demo run sees the
 # same URLs and therefore adds no rows.
 DEFAULT_REPLICA_PORT = 8765
@@ -25,6 +30,14 @@ def state_dir() -> Path:
 
 def portal_url() -> str:
     return os.environ.get("WXRB_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
+
+
+def epaper_url() -> str:
+    return os.environ.get("WXRB_EPAPER_URL", DEFAULT_EPAPER_URL).rstrip("/")
+
+
+def old_epaper_url() -> str:
+    return os.environ.get("WXRB_OLD_EPAPER_URL", DEFAULT_OLD_EPAPER_URL).rstrip("/")
 
 
 def explicit_database_url() -> str | None:

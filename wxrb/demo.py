@@ -61,7 +61,9 @@ def run(days: int | None = None) -> int:
 
 def run_dag(base_url: str, since: date, until: date) -> int:
     env = airflow_env.environment({
-        "WXRB_PORTAL_URL": base_url,
+        "WXRB_PORTAL_URL": base_url,  # the replica serves the portal and both e-papers
+        "WXRB_EPAPER_URL": base_url,
+        "WXRB_OLD_EPAPER_URL": base_url,
         "WXRB_CRAWL_PROFILE": "replica",
         "WXRB_RETRY_DELAY_S": os.environ.get("WXRB_RETRY_DELAY_S", "5"),
     })

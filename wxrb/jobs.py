@@ -22,9 +22,15 @@ from wxrb import config, db
 
 log = logging.getLogger(__name__)
 
-# source name (CLI, DAG task) -> (Scrapy spider, base URL)
-SPIDERS = {"portal": ("wxrb_portal", config.portal_url)}
+# source (CLI argument, DAG task) -> (Scrapy spider, its base URL, spider arguments)
+SPIDERS = {
+    "portal": ("wxrb_portal", config.portal_url, {}),
+    "epaper_wxrb": ("wxrb_epaper", config.epaper_url, {"paper": "wxrb"}),
+    "epaper_jnwb": ("wxrb_epaper", config.epaper_url, {"paper": "jnwb"}),
+    "epaper_old": ("wxrb_epaper_old", config.old_epaper_url, {}),  # 2018-2019 only
+}
 REACHABILITY_TIMEOUT_S = 10
+ABANDONED_AFTER_H = 6  # a crawl 'running' for longer than any task timeout has died unseen
 
 
 class JobError(RuntimeError):
@@ -91,22 +97,30 @@ def crawl(
     Articles already stored are not fetched again; ``revalidate`` re-checks them with
     conditional requests (ETag / Last-Modified) and stores the ones that changed.
     """
-    spider, base_url_of = SPIDERS[source]
+    spider, base_url_of, spider_args = SPIDERS[source]
     base_url = base_url_of()
     dsn = db.database_url()
     with db.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE crawl_runs SET status = 'failed', finished_at = now(),"
+            " stats = stats || '{\"error\": \"abandoned: the crawler died before recording its end\"}'"
+            " WHERE status = 'running' AND started_at < now() - make_interval(hours => %s)",
+            [ABANDONED_AFTER_H],
+        )
         run_id = conn.execute(
             "INSERT INTO crawl_runs (spider, base_url, window_since, window_until, run_key)"
             " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-            [spider, base_url, since, until, run_key],
+            [source, base_url, since, until, run_key],
         ).fetchone()[0]
-        log.info("crawl run %d: %s over %s..%s from %s", run_id, spider, since, until, base_url)
+        log.info("crawl run %d: %s over %s..%s from %s", run_id, source, since, until, base_url)
         try:
             check_reachable(base_url)
         except SiteUnreachable as exc:
             _finish(conn, run_id, "unreachable", {"error": str(exc)})
             raise
-        returncode = _run_scrapy(spider, since, until, base_url, run_id, dsn, revalidate)
+        spider_args = {**spider_args, "since": since, "until": until, "base_url": base_url,
+                       "revalidate": int(revalidate)}
+        returncode = _run_scrapy(spider, spider_args, run_id, dsn)
         status, stats = conn.execute("SELECT status, stats FROM crawl_runs WHERE id = %s", [run_id]).fetchone()
         if status == "running":  # the crawler died before it could record its end
             status, stats = "failed", {"error": f"scrapy exited with code {returncode}"}
@@ -123,14 +137,10 @@ def crawl(
     return report
 
 
-def _run_scrapy(
-    spider: str, since: date, until: date, base_url: str, run_id: int, dsn: str, revalidate: bool
-) -> int:
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", spider,
-        "-a", f"since={since}", "-a", f"until={until}", "-a", f"base_url={base_url}",
-        "-a", f"revalidate={int(revalidate)}", "-s", f"WXRB_CRAWL_RUN_ID={run_id}",
-    ]
+def _run_scrapy(spider: str, spider_args: dict, run_id: int, dsn: str) -> int:
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"WXRB_CRAWL_RUN_ID={run_id}"]
+    for name, value in spider_args.items():
+        command += ["-a", f"{name}={value}"]
     env = {**os.environ, "DATABASE_URL": dsn, "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}
     process = subprocess.Popen(
         command, cwd=config.PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -166,22 +176,30 @@ def process() -> StageReport:
 def check_quality(crawl_run_ids: list[int]) -> dict:
     """Fail when a crawl stored new pages but nothing was loaded, or a body kept a footer."""
     with db.connect(db.database_url()) as conn:
-        new_pages, loaded = conn.execute(
-            "SELECT count(*), count(*) FILTER (WHERE p.status = 'loaded')"
-            " FROM raw_pages r LEFT JOIN raw_page_processing p ON p.raw_page_id = r.id"
-            " WHERE r.crawl_run_id = ANY(%s)",
-            [crawl_run_ids],
-        ).fetchone()
+        per_run = conn.execute(
+            "SELECT c.id, c.spider, count(r.id), count(p.raw_page_id) FILTER (WHERE p.status = 'loaded')"
+            " FROM crawl_runs c LEFT JOIN raw_pages r ON r.crawl_run_id = c.id"
+            " LEFT JOIN raw_page_processing p ON p.raw_page_id = r.id"
+            " WHERE c.id = ANY(%s) GROUP BY c.id, c.spider ORDER BY c.id",
+            [list(crawl_run_ids)],
+        ).fetchall()
         dirty = [row[0] for row in conn.execute(
             "SELECT a.url FROM articles a JOIN raw_pages r ON r.id = a.raw_page_id"
             " WHERE r.crawl_run_id = ANY(%s) AND a.body LIKE ANY(%s) ORDER BY a.url LIMIT 5",
-            [crawl_run_ids, [f"%{m}%" for m in boilerplate.FOOTER_MARKERS]],
+            [list(crawl_run_ids), [f"%{m}%" for m in boilerplate.FOOTER_MARKERS]],
         )]
-    result = {"new_pages": new_pages, "articles_loaded": loaded, "bodies_with_footer": dirty}
-    if new_pages and not loaded:
+    result = {
+        "new_pages": sum(row[2] for row in per_run),
+        "articles_loaded": sum(row[3] for row in per_run),
+        "by_source": {source: {"new_pages": new, "articles_loaded": loaded} for _, source, new, loaded in per_run},
+        "bodies_with_footer": dirty,
+    }
+    failing = [f"{source} (crawl run {run_id}: {new} new pages)"
+               for run_id, source, new, loaded in per_run if new and not loaded]
+    if failing:
         raise QualityCheckFailed(
-            f"the crawl stored {new_pages} new pages but no article was loaded from them: "
-            "extraction is failing (layout change?); see raw_page_processing.message"
+            f"new pages were stored but no article was loaded from them: {', '.join(failing)}. "
+            "Extraction is failing (layout change?); see raw_page_processing.message"
         )
     if dirty:
         raise QualityCheckFailed(f"loaded bodies still contain footer/licence text: {', '.join(dirty)}")

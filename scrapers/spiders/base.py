@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import TextResponse
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
 from processing.urls import canonical_url
 from scrapers.items import RawPageItem
 from scrapers.known import Validators, known_pages
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def declared_charset(content_type: str, body: bytes) -> str | None:
+    """The charset a page declares, as written (gbk stays gbk): header first, then <meta>."""
+    match = HEADER_CHARSET.search(content_type)
+    if match:
+        return match[1].lower()
+    match = META_CHARSET.search(body[:4096])
+    return match[1].decode("ascii", "replace").lower() if match else None
 
 
 def yesterday_in_shanghai() -> date:
@@ -58,17 +69,18 @@ class WxrbSpider(scrapy.Spider):
         self.known = known_pages(self.stored_url_patterns())
         self.crawler.stats.set_value("wxrb/articles_already_stored", len(self.known))
 
-    def article_request(self, url: str, callback) -> scrapy.Request | None:
+    def article_request(self, url: str, callback, **cb_kwargs) -> scrapy.Request | None:
         """A request for an article URL, or None when it is stored and not to be revalidated."""
         validators = self.known.get(canonical_url(url))
         if validators is None:
-            return scrapy.Request(url, callback=callback)
+            return scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs)
         if not self.revalidate:
             self.skipped.add(canonical_url(url))  # linked from several pages: count it once
             self.crawler.stats.set_value("wxrb/articles_skipped_stored", len(self.skipped))
             return None
         return scrapy.Request(
-            url, callback=callback, headers=validators.headers(), meta={"handle_httpstatus_list": [304]}
+            url, callback=callback, cb_kwargs=cb_kwargs, headers=validators.headers(),
+            meta={"handle_httpstatus_list": [304]},
         )
 
     def in_window(self, day: date) -> bool:
@@ -84,10 +96,11 @@ class WxrbSpider(scrapy.Spider):
             return True
         return False
 
-    def raw_page(self, response: TextResponse) -> RawPageItem:
-        """The response as the pipeline stores it: bytes untouched, encodings noted."""
+    def raw_page(self, response: TextResponse, **print_page) -> RawPageItem:
+        """The response as the pipeline stores it: bytes untouched, encodings noted.
+        ``print_page``: edition, page_no, page_name of an e-paper article."""
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        declared = http_content_type_encoding(content_type) or html_body_declared_encoding(response.body)
+        declared = declared_charset(content_type, response.body)
         self.crawler.stats.inc_value("wxrb/article_pages")
         return RawPageItem(
             url=canonical_url(response.request.url),
@@ -98,4 +111,5 @@ class WxrbSpider(scrapy.Spider):
             declared_encoding=declared,
             used_encoding=response.encoding,
             body=response.body,
+            **print_page,
         )

@@ -22,6 +22,7 @@ NAV_LINKS = ".nav ul.font24 > li a::attr(href)"
 
 class WxrbPortalSpider(WxrbSpider):
     name = "wxrb_portal"
+    source = "portal"
 
     def default_base_url(self) -> str:
         return config.portal_url()

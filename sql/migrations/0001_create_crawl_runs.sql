@@ -14,6 +14,7 @@ CREATE TABLE crawl_runs (
 );
 
 COMMENT ON TABLE crawl_runs IS 'One row per crawl of one spider over one date window.';
+COMMENT ON COLUMN crawl_runs.spider IS 'Source crawled: portal, epaper_wxrb, epaper_jnwb or epaper_old.';
 COMMENT ON COLUMN crawl_runs.status IS 'running, finished, failed (error or killed), blocked (the site refused us), unreachable (no connection).';
 COMMENT ON COLUMN crawl_runs.window_since IS 'First URL/edition date the crawl looked for (Asia/Shanghai).';
 COMMENT ON COLUMN crawl_runs.window_until IS 'Last URL/edition date the crawl looked for (inclusive).';

@@ -36,9 +36,11 @@ def test_daily_dag_shape(dagbag):
     assert str(dag.timezone) == "Asia/Shanghai"
     assert dag.timetable.expression == "0 6 * * *"
     order = {t.task_id: {d.task_id for d in t.upstream_list} for t in dag.tasks}
-    assert order["crawl_portal"] == {"migrate"}
-    assert order["process"] == {"crawl_portal"}
-    assert order["quality_check"] == {"process", "crawl_portal"}
+    crawls = {"crawl_portal", "crawl_epaper_wxrb", "crawl_epaper_jnwb"}
+    for crawl in crawls:
+        assert order[crawl] == {"migrate"}  # the three sites are crawled in parallel
+    assert order["process"] == crawls
+    assert order["quality_check"] == crawls | {"process"}
 
 
 def test_dag_files_do_no_heavy_imports_at_parse_time():

@@ -6,6 +6,7 @@ import socket
 import psycopg
 import pytest
 
+from processing.urls import canonical_url
 from wxrb import airflow_env
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +18,7 @@ def airflow_run(replica, dsn):
         env = airflow_env.environment({
             "DATABASE_URL": dsn,
             "WXRB_PORTAL_URL": portal_url or replica.base_url,
+            "WXRB_EPAPER_URL": replica.base_url,
             "WXRB_CRAWL_PROFILE": "replica",
             "WXRB_RETRY_DELAY_S": "1",
         })
@@ -24,6 +26,11 @@ def airflow_run(replica, dsn):
         return airflow_env.airflow(["dags", "test", "wxrb_daily", *args], env, capture_output=True, text=True)
 
     return run
+
+
+def daily(manifest) -> list[dict]:
+    """What wxrb_daily crawls: the portal and the two szb e-papers (not the old system)."""
+    return manifest["articles"] + [a for a in manifest["epaper_articles"] if a["site"] in ("epaper_wxrb", "epaper_jnwb")]
 
 
 def table_counts(dsn) -> dict:
@@ -36,10 +43,13 @@ def test_scheduled_run_crawls_its_data_interval_and_reruns_add_nothing(airflow_r
     # The run at 2026-11-21 06:00 Shanghai covers [11-20 06:00, 11-21 06:00): URL dates 11-20 and 11-21.
     result = airflow_run("2026-11-21T06:00:00+08:00")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    expected = {replica.base_url + a["url"] for a in manifest["articles"] if a["date"] in ("2026-11-20", "2026-11-21")}
+    expected = {canonical_url(replica.base_url + a["url"]) for a in daily(manifest)
+                if a["date"] in ("2026-11-20", "2026-11-21")}
     with psycopg.connect(dsn) as conn:
         urls = {url for (url,) in conn.execute("SELECT url FROM articles")}
-        window = conn.execute("SELECT window_since::text, window_until::text, run_key FROM crawl_runs").fetchone()
+        windows = set(conn.execute("SELECT window_since::text, window_until::text, run_key FROM crawl_runs"))
+    assert len(windows) == 1, windows  # the three crawls of the run share one window
+    window = windows.pop()
     assert window[:2] == ("2026-11-20", "2026-11-21")
     assert urls == expected
     assert window[2].startswith("manual__")
@@ -59,7 +69,7 @@ def test_params_widen_the_window_for_a_manual_run(airflow_run, dsn, manifest):
             "SELECT count(*), count(*) FILTER (WHERE body ~ '(ICP[备備]|版[权權]所有|新[闻聞]信息服[务務]|Copyright)')"
             " FROM articles"
         ).fetchone()
-    assert n_articles == len(manifest["articles"])
+    assert n_articles == len(daily(manifest))
     assert with_footer == 0
 
 

@@ -77,3 +77,19 @@ def test_article_url_facts():
     assert (ref.site, ref.doc_id, str(ref.url_date)) == ("portal", "463770", "2026-08-14")
     assert parse_article_url("https://www.wxrb.com/doc/2026/13/40/1.shtml") is None
     assert parse_article_url("https://www.wxrb.com/news/wxxw/index.shtml") is None
+
+
+def test_epaper_url_facts_and_alias():
+    from processing.urls import canonical_url
+
+    ref = parse_article_url("http://szb.wxrb.com/pc/content/202307/21/content_147451.html")
+    assert (ref.site, ref.doc_id, str(ref.url_date), ref.template) == ("epaper_wxrb", "147451", "2023-07-21", "szb")
+    jnwb = parse_article_url("http://szb.wxrb.com/jnwb/content/202508/11/content_9001.html")
+    assert (jnwb.site, jnwb.doc_id) == ("epaper_jnwb", "9001")
+    assert canonical_url("http://szb.wxrb.com/content/202307/21/content_147451.html") == \
+        "http://szb.wxrb.com/pc/content/202307/21/content_147451.html"
+    assert canonical_url("https://szb.wxrb.com/jnwb/content/202508/11/content_9001.html#x") == \
+        "http://szb.wxrb.com/jnwb/pc/content/202508/11/content_9001.html"
+    old = parse_article_url("http://epaper.wxrb.com/paper/wxrb/html/2019-03/01/content_5501.htm")
+    assert (old.site, old.doc_id, str(old.url_date), old.template) == ("epaper_wxrb", "5501", "2019-03-01", "epaper_old")
+    assert canonical_url("http://wxrb.com/doc/2026/08/14/463770.shtml") == "https://www.wxrb.com/doc/2026/08/14/463770.shtml"

@@ -33,10 +33,9 @@ def counts(conn) -> tuple:
 
 
 @pytest.fixture
-def loaded(replica, manifest, dsn, monkeypatch):
+def loaded(crawl_env):
     """The replica's last three days crawled for real and processed."""
-    monkeypatch.setenv("WXRB_PORTAL_URL", replica.base_url)
-    monkeypatch.setenv("WXRB_CRAWL_PROFILE", "replica")
+    dsn = crawl_env
     crawl = jobs.crawl("portal", date(2026, 11, 19), date(2026, 11, 21))
     report = jobs.process()
     return dsn, crawl, report
@@ -130,8 +129,17 @@ def test_quality_check_fails_on_footer_in_a_body(loaded):
 
 def test_quality_check_fails_when_nothing_was_loaded(dsn):
     with psycopg.connect(dsn, autocommit=True) as conn:
-        run_id = conn.execute("INSERT INTO crawl_runs (spider) VALUES ('wxrb_portal') RETURNING id").fetchone()[0]
+        run_id = conn.execute("INSERT INTO crawl_runs (spider) VALUES ('portal') RETURNING id").fetchone()[0]
         insert_raw_page(conn, "https://www.wxrb.com/doc/2026/11/21/2.shtml", b"<html>changed layout</html>", run_id)
         process_pending(conn)
     with pytest.raises(jobs.QualityCheckFailed, match="no article was loaded"):
         jobs.check_quality([run_id])
+
+
+def test_many_small_batches_each_commit(crawl_env):
+    crawl = jobs.crawl("portal", date(2026, 11, 17), date(2026, 11, 21))
+    with psycopg.connect(crawl_env) as conn:
+        report = process_pending(conn, batch_size=4)
+    assert report.loaded == crawl.stats["pages_new"] > 8  # three batches at least
+    with psycopg.connect(crawl_env) as other:  # committed, visible to anyone
+        assert other.execute("SELECT count(*) FROM articles").fetchone()[0] == report.loaded

@@ -9,13 +9,6 @@ from processing.urls import canonical_url
 from wxrb import jobs
 
 
-@pytest.fixture
-def crawl_env(replica, dsn, monkeypatch):
-    monkeypatch.setenv("WXRB_PORTAL_URL", replica.base_url)
-    monkeypatch.setenv("WXRB_CRAWL_PROFILE", "replica")
-    return dsn
-
-
 def stored_urls(dsn) -> list[str]:
     with psycopg.connect(dsn) as conn:
         return sorted(url for (url,) in conn.execute("SELECT url FROM raw_pages"))
