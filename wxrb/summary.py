@@ -18,7 +18,7 @@ def render(dsn: str) -> str:
         f"Loaded: {totals[0]} articles from {totals[1]} raw pages ({totals[4]} pages skipped), "
         f"{totals[2]} keywords, {totals[3]} crawl runs.",
         "",
-        "Articles per day and channel:",
+        "Articles per channel and day:",
         *_pivot(per_channel_day),
         "",
         "Top keywords (articles):  " + "  ".join(f"{k} ({n})" for k, n, _ in top),
@@ -35,17 +35,18 @@ def render(dsn: str) -> str:
 
 
 def _pivot(rows: list[tuple]) -> list[str]:
-    """Days down, channels across, a total column; widths count CJK characters as two."""
-    channels = sorted({channel for channel, _, _ in rows})
-    by_day: dict = defaultdict(dict)
+    """Channels down (grouped by site), days across as MM-DD, a total column; CJK counts double."""
+    days = sorted({day for _, day, _ in rows if day is not None})
+    by_channel: dict = defaultdict(dict)
     for channel, day, count in rows:
-        by_day[day][channel] = count
-    widths = [max(_width(c), 4) + 2 for c in channels]
-    out = ["  " + _pad("day", 12) + "".join(_pad(c, w) for c, w in zip(channels, widths, strict=True)) + "total"]
-    for day in sorted(by_day, key=str):
-        counts = by_day[day]
-        cells = "".join(_pad(str(counts.get(c, "-")), w) for c, w in zip(channels, widths, strict=True))
-        out.append("  " + _pad(str(day), 12) + cells + str(sum(counts.values())))
+        by_channel[channel][day] = count
+    width = max([_width(c) for c in by_channel] + [8]) + 2
+    header = "  " + _pad("site · channel", width) + "".join(f"{d:%m-%d} " for d in days) + "total"
+    out = [header]
+    for channel in sorted(by_channel):
+        counts = by_channel[channel]
+        cells = "".join(f"{counts.get(d, '-')!s:>5} " for d in days)
+        out.append("  " + _pad(channel, width) + cells + f"{sum(counts.values()):>5}")
     return out
 
 
