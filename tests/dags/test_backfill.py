@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from processing.urls import canonical_url
-from tests.dags.test_airflow_standalone import alive, airflow_processes, free_port
+from tests.dags.test_airflow_standalone import airflow_processes, alive, free_port
 from wxrb import airflow_env
 
 pytestmark = pytest.mark.e2e
