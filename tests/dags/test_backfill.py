@@ -65,14 +65,25 @@ class Airflow:
         assert alive(started) == []
 
 
+@pytest.fixture
+def airflow_db(pg_server, request) -> str:
+    """Airflow metadata of its own per test: backfills of one DAG must not meet across tests."""
+    name = f"airflow_{request.node.name[:40].lower()}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return pg_server.replace("postgresql://", "postgresql+psycopg://").replace("/postgres?", f"/{name}?")
+
+
 def daily_articles(manifest, replica, days):
     published = manifest["articles"] + [a for a in manifest["epaper_articles"]
                                         if a["site"] in ("epaper_wxrb", "epaper_jnwb")]
     return {canonical_url(replica.base_url + a["url"]) for a in published if a["date"] in days}
 
 
-def test_backfill_creates_one_run_per_interval_and_loads_exactly_their_windows(replica, manifest, dsn, tmp_path):
-    env = {**os.environ, "AIRFLOW__API__PORT": str(free_port()), "WXRB_CRAWL_PROFILE": "replica",
+def test_backfill_creates_one_run_per_interval_and_loads_exactly_their_windows(
+    replica, manifest, dsn, airflow_db, tmp_path
+):
+    env = {**os.environ, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": airflow_db, "AIRFLOW__API__PORT": str(free_port()), "WXRB_CRAWL_PROFILE": "replica",
            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",  # only the backfill's runs, no scheduled one
            "WXRB_RETRY_DELAY_S": "2", **{v: replica.base_url for v in
                                           ("WXRB_PORTAL_URL", "WXRB_EPAPER_URL", "WXRB_OLD_EPAPER_URL")}}
@@ -114,8 +125,8 @@ def kill_everything(airflow: Airflow) -> None:
     airflow.process.wait(timeout=30)
 
 
-def test_backfill_killed_mid_way_completes_after_a_restart(replica, manifest, dsn, tmp_path):
-    env = {**os.environ, "AIRFLOW__API__PORT": str(free_port()), "WXRB_CRAWL_PROFILE": "replica",
+def test_backfill_killed_mid_way_completes_after_a_restart(replica, manifest, dsn, airflow_db, tmp_path):
+    env = {**os.environ, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": airflow_db, "AIRFLOW__API__PORT": str(free_port()), "WXRB_CRAWL_PROFILE": "replica",
            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
            "AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL": "10",  # adopt a dead scheduler's tasks soon
            "WXRB_RETRY_DELAY_S": "2", **{v: replica.base_url for v in
