@@ -13,7 +13,8 @@ Runs every day at 06:00 Asia/Shanghai over the previous day's data interval:
    them, or when a loaded body still holds footer/licence text.
 
 Every task is idempotent: clear and re-run any of them. A manual run may widen the window with
-the params `since` / `until` (YYYY-MM-DD). Database: `DATABASE_URL`, else the embedded server.
+the params `since` / `until` (YYYY-MM-DD), and with `revalidate` re-check the articles already
+stored with conditional requests, to catch edits. Database: `DATABASE_URL`, else the embedded server.
 """
 
 import pendulum
@@ -32,6 +33,7 @@ from wxrb import config
     params={
         "since": Param(None, type=["null", "string"], format="date", description="first URL date (override)"),
         "until": Param(None, type=["null", "string"], format="date", description="last URL date (override)"),
+        "revalidate": Param(False, type="boolean", description="re-check stored articles (conditional GET)"),
     },
     default_args={
         "owner": "wxrb-ops",
@@ -57,7 +59,8 @@ def wxrb_daily():
             context["data_interval_start"], context["data_interval_end"],
             context["params"]["since"], context["params"]["until"],
         )
-        return jobs.crawl(source, since, until, run_key=context["run_id"]).crawl_run_id
+        revalidate = bool(context["params"].get("revalidate"))
+        return jobs.crawl(source, since, until, run_key=context["run_id"], revalidate=revalidate).crawl_run_id
 
     @task(execution_timeout=pendulum.duration(hours=2))
     def process() -> dict:

@@ -96,6 +96,15 @@ class WxrbSpider(scrapy.Spider):
             return True
         return False
 
+    def parse_article(self, response, **print_page):
+        """Store an article page (with its place in a print edition, for the e-papers)."""
+        if self.not_modified(response):
+            return
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("wxrb/not_html")
+            return
+        yield self.raw_page(response, **print_page)
+
     def raw_page(self, response: TextResponse, **print_page) -> RawPageItem:
         """The response as the pipeline stores it: bytes untouched, encodings noted.
         ``print_page``: edition, page_no, page_name of an e-paper article."""

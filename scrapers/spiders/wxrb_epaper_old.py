@@ -49,7 +49,3 @@ class WxrbEpaperOldSpider(WxrbSpider):
                 )
                 if request:
                     yield request
-
-    def parse_article(self, response: TextResponse, **print_page):
-        if not self.not_modified(response):
-            yield self.raw_page(response, **print_page)

@@ -56,13 +56,9 @@ class WxrbPortalSpider(WxrbSpider):
                     yield scrapy.Request(url, callback=self.parse_list)
 
     def parse_article(self, response: TextResponse):
-        if self.not_modified(response):
-            return
-        if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("wxrb/not_html")
-            return
-        yield self.raw_page(response)
-        yield from self.follow_articles(response)
+        yield from super().parse_article(response)
+        if isinstance(response, TextResponse) and response.status == 200:
+            yield from self.follow_articles(response)  # related-news links reach more of the window
 
     def follow_articles(self, response: TextResponse):
         for url in self.links(response):

@@ -72,6 +72,19 @@ def test_params_widen_the_window_for_a_manual_run(airflow_run, dsn, manifest):
     assert n_articles == len(daily(manifest))
     assert with_footer == 0
 
+    # The same window with revalidate: every stored article answers 304, nothing is added.
+    before = table_counts(dsn)
+    revalidate = json.dumps({"since": manifest["start_date"], "until": manifest["end_date"], "revalidate": True})
+    result = airflow_run("2026-11-22T06:00:00+08:00", "--conf", revalidate)
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert table_counts(dsn) == before
+    with psycopg.connect(dsn) as conn:
+        not_modified = conn.execute(
+            "SELECT sum((stats->>'articles_not_modified')::int) FROM crawl_runs"
+            " WHERE id > (SELECT min(id) + 2 FROM crawl_runs)"
+        ).fetchone()[0]
+    assert not_modified == len(daily(manifest))
+
 
 def test_unreachable_site_fails_the_run_with_the_reason(airflow_run):
     with socket.socket() as s:
