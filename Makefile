@@ -9,11 +9,12 @@ UV     := $(BIN)/uv
 # The venv is rebuilt when the lock file or the project metadata changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup demo test run airflow lint clean distclean
+.PHONY: help setup demo test eval run airflow lint clean distclean
 
 help:
 	@echo "make demo      the whole daily job through Airflow against the bundled replica, then a summary"
 	@echo "make test      the whole test suite"
+	@echo "make eval      extraction quality per template, next to trafilatura and readability-lxml"
 	@echo "make run       the daily job against the live site (www.wxrb.com)"
 	@echo "make airflow   Airflow (api-server, scheduler, ...) with the project's DAGs on http://localhost:8080"
 	@echo "make lint      ruff"
@@ -37,6 +38,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+eval: $(STAMP)
+	$(BIN)/python -m tests.extraction.score
 
 run: $(STAMP)
 	$(BIN)/wxrb run

@@ -35,12 +35,7 @@ from wxrb import config
         "until": Param(None, type=["null", "string"], format="date", description="last URL date (override)"),
         "revalidate": Param(False, type="boolean", description="re-check stored articles (conditional GET)"),
     },
-    default_args={
-        "owner": "wxrb-ops",
-        "retries": config.task_retries(),
-        "retry_delay": pendulum.duration(seconds=config.retry_delay_s()),
-        "retry_exponential_backoff": True,
-    },
+    default_args=config.dag_default_args(),
 )
 def wxrb_daily():
     @task
@@ -67,7 +62,8 @@ def wxrb_daily():
         from wxrb import jobs
 
         report = jobs.process()
-        return {"pending": report.pending, "loaded": report.loaded, "skipped": report.skipped}
+        return {"pending": report.pending, "loaded": report.loaded, "skipped": report.skipped,
+                "flagged": report.flagged, "new_versions": report.new_versions}
 
     @task
     def quality_check(crawl_run_ids: list[int]) -> dict:

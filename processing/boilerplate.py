@@ -43,4 +43,19 @@ FOOTER_MARKERS = (
 # HTML elements of the portal template that are never body text.
 NOISE_SELECTORS = (
     "script", "style", "noscript", ".share", ".fontSize", ".crumbs", ".footer", ".xgxw",
+    # Reader comments and related-news boxes that some page variants nest inside the body
+    # (evaluation case portal_comments_in_zoom).
+    "[class*=comment]", "[id*=comment]", "[class*=related]", "[class*=relate-]",
+)
+
+# Disclaimers that aggregators and mirrors append to a copied article (docs/wxrb-site.md §3.4):
+# 声明：本文仅代表作者个人观点，不代表本站立场。  免责声明：…  本文来源于网络，如有侵权请联系删除。
+DISCLAIMER_LINE = re.compile(
+    r"^(免责声明|版权声明)"
+    r"|^(特别)?声明[:：].*(观点|立场|侵权|转载|来源)"
+    r"|本文仅代表作者"
+    r"|本文(内容|图片|文字)?(来源于|来自|转载自|转自|系转载自?)(互联)?网络"
+    r"|如有侵权[,，]?请"
+    r"|不代表本(站|网|平台|号)"
+    r"|版权归原作者所有"
 )

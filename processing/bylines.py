@@ -19,6 +19,7 @@ GLUED_BYLINE = re.compile(rf"{PARENS}$")
 LEAD_BYLINE = re.compile(rf"^(本报讯|晚报讯|本报[^（(]{{0,8}}电|新华社[^（(]{{0,16}}电){PARENS}")
 NAME = re.compile(r"^[\u4e00-\u9fff·]{2,4}$")
 SEPARATORS = re.compile(r"[\s、，,/]+")
+ROLE_MARK = "|"  # stands for a role word while names are split out: it ends a run of spaced characters
 
 
 def names_in(inner: str) -> tuple[list[str], list[str]]:
@@ -28,16 +29,32 @@ def names_in(inner: str) -> tuple[list[str], list[str]]:
         is_photo = bool(re.search(r"(摄|摄影)$", part.strip()))
         part = re.sub(r"(摄影|摄)$", "", part.strip())
         for role in ROLE_WORDS:
-            part = part.replace(role, " ")
-        names = [n for n in SEPARATORS.split(part) if NAME.match(n)]
+            part = part.replace(role, f" {ROLE_MARK} ")
+        names = [n for n in _join_spaced_names(SEPARATORS.split(part)) if NAME.match(n)]
         (photographers if is_photo else authors).extend(names)
     return authors, photographers
+
+
+def _join_spaced_names(tokens: list[str]) -> list[str]:
+    """Print layouts pad two-character names to the width of three: （记者　王　芳）. No name has
+    one character, so a run of one-character tokens is one name spelled out: 王 芳 -> 王芳."""
+    joined, run = [], []
+    for token in tokens + [""]:
+        if len(token) == 1 and "\u4e00" <= token <= "\u9fff":
+            run.append(token)
+            continue
+        if run:
+            joined.append("".join(run))
+            run = []
+        if token:
+            joined.append(token)
+    return joined
 
 
 def is_byline(inner: str) -> bool:
     """A byline names people and roles only; ``（下转第三版）`` or a sentence does not qualify."""
     authors, photographers = names_in(inner)
-    leftover = inner
+    leftover = SEPARATORS.sub("", inner)
     for name in authors + photographers:
         leftover = leftover.replace(name, "")
     for word in ROLE_WORDS + ("摄影", "摄"):

@@ -27,6 +27,17 @@ def drop_template_elements(container: Tag) -> Tag:
     return container
 
 
+def drop_link_only_blocks(container: Tag) -> Tag:
+    """Paragraphs that are nothing but links are navigation (the titles listed under 相关链接：),
+    never article text (evaluation case portal_related_links_comments)."""
+    for block in container.find_all(["p", "li"]):
+        text = block.get_text("", strip=True)
+        links = "".join(a.get_text("", strip=True) for a in block.find_all("a"))
+        if text and text == links:
+            block.decompose()
+    return container
+
+
 @functools.cache
 def _t2s():
     import opencc
@@ -36,6 +47,20 @@ def _t2s():
 
 def to_simplified(text: str) -> str:
     return _t2s().convert(text)
+
+
+# Share of Han characters that OpenCC t2s changes above which a text is taken as written in
+# traditional script. A mirror's traditional copy changes 20-30% (the seed page: 27%); a
+# simplified page changes almost none, but t2s would still rewrite the odd character of a name
+# (顾昇 -> 顾升, evaluation case portal_gb18030_undeclared), so simplified text is left alone.
+TRADITIONAL_SHARE = 0.05
+
+
+def is_traditional(text: str) -> bool:
+    simple = to_simplified(text)
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    changed = sum(1 for a, b in zip(text, simple, strict=False) if a != b)
+    return han > 0 and len(simple) == len(text) and changed / han >= TRADITIONAL_SHARE
 
 
 def strip_stray_tags(text: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from processing import settings
 from processing.article import Article
@@ -24,42 +25,56 @@ class PageResult:
     article: Article | None = None
     keywords: list[tuple[str, float]] = field(default_factory=list)
     skip_reason: str | None = None
+    flagged: bool = False  # extracted, but too garbled to load: recorded, not written to articles
+
+    @property
+    def status(self) -> str:
+        return "flagged" if self.flagged else "loaded" if self.article else "skipped"
 
 
 ARTICLE_COLUMNS = (
-    "url", "site", "doc_id", "channel", "title", "published_at", "source", "authors", "body",
-    "paragraphs", "char_count", "parser", "parser_version", "content_hash", "first_seen_at",
-    "raw_page_id",
+    "url", "site", "doc_id", "channel", "page_no", "page_name", "kicker", "title", "subtitle",
+    "published_at", "published_at_source", "source", "authors", "photographers", "editor", "lead",
+    "body", "paragraphs", "images", "char_count", "parser", "parser_version", "content_hash",
+    "cleaning", "original_text", "encoding_declared", "encoding_used", "garble_ratio",
+    "first_seen_at", "raw_page_id",
 )
 
 
-def load_batch(conn: psycopg.Connection, results: list[PageResult]) -> None:
+def load_batch(conn: psycopg.Connection, results: list[PageResult]) -> int:
+    """Write the batch; returns how many new article versions it recorded."""
     with conn.transaction():
         conn.execute(query("create_article_staging"))
         cursor = conn.cursor()
         with cursor.copy(f"COPY articles_staging ({', '.join(ARTICLE_COLUMNS)}) FROM STDIN") as copy:
             for result in results:
-                if result.article:
+                if result.status == "loaded":
                     copy.write_row(_article_row(result))
         with cursor.copy("COPY keywords_staging (url, keyword, weight, method, rank) FROM STDIN") as copy:
             for result in results:
+                if result.status != "loaded":
+                    continue
                 for rank, (keyword, weight) in enumerate(result.keywords, start=1):
                     copy.write_row((result.url, keyword, weight, settings.KEYWORD_METHOD, rank))
         with cursor.copy(
             "COPY processing_staging (raw_page_id, parser, parser_version, status, url, message) FROM STDIN"
         ) as copy:
             for r in results:
-                status = "loaded" if r.article else "skipped"
-                copy.write_row((r.raw_page_id, r.parser, r.parser_version, status, r.url, r.skip_reason))
+                copy.write_row((r.raw_page_id, r.parser, r.parser_version, r.status, r.url, r.skip_reason))
         conn.execute(query("merge_articles"))
+        versions = conn.execute(query("record_article_versions")).rowcount
         conn.execute(query("merge_keywords"))
         conn.execute(query("record_processing"))
+    return versions
 
 
 def _article_row(result: PageResult) -> tuple:
     a = result.article
     return (
-        result.url, a.site, a.doc_id, a.channel, a.title, a.published_at, a.source, a.authors,
-        a.body, a.paragraphs, a.char_count, a.parser, a.parser_version, a.content_hash,
-        result.first_seen_at, result.raw_page_id,
+        result.url, a.site, a.doc_id, a.channel, a.page_no, a.page_name, a.kicker, a.title,
+        a.subtitle, a.published_at, a.published_at_source, a.source, a.authors, a.photographers,
+        a.editor, a.lead, a.body, a.paragraphs, Jsonb(a.images), a.char_count, a.parser,
+        a.parser_version, a.content_hash, Jsonb(a.cleaning), a.original_text,
+        a.encoding_declared, a.encoding_used, a.garble_ratio, result.first_seen_at,
+        result.raw_page_id,
     )

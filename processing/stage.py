@@ -1,23 +1,27 @@
-"""The processing stage: raw pages not yet processed by their current parser -> articles.
+"""The processing stage: raw pages -> articles, in batches of ``settings.BATCH_SIZE``.
 
-Selects the newest raw page of each URL whose last processing was by another parser version
-(or none), and handles them in batches of ``settings.BATCH_SIZE``, one transaction a batch.
-Running it twice changes nothing: the second run finds no pending page.
+``process_pending`` takes the newest raw page of each URL whose last processing was by another
+parser version (or none): running it twice changes nothing, the second run finds no pending
+page. ``reprocess`` re-runs extraction on stored raw pages of a date range (and template)
+whatever processed them before, without crawling: an article whose content changes gets a new
+row in ``article_versions``; unchanged content adds nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 import psycopg
 
 from processing import nlp, settings
-from processing.extract import extract
+from processing.decode import NotHtmlError
+from processing.extract import extract, is_flagged
 from processing.load import PageResult, load_batch
-from processing.parsers import ParseError, parser_for
+from processing.parsers import PARSERS, ParseError, Parser, parser_for
 from processing.sql import query
-from processing.urls import canonical_url
+from processing.urls import canonical_url, parse_article_url
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +31,14 @@ class StageReport:
     pending: int = 0
     loaded: int = 0
     skipped: int = 0
+    flagged: int = 0
+    new_versions: int = 0
 
     def __str__(self) -> str:
-        return f"{self.pending} pending raw pages: {self.loaded} articles loaded, {self.skipped} skipped"
+        text = f"{self.pending} raw pages: {self.loaded} articles loaded, {self.skipped} skipped"
+        if self.flagged:
+            text += f", {self.flagged} flagged as garbled (not loaded)"
+        return text + f", {self.new_versions} new article versions"
 
 
 def pending_pages(conn: psycopg.Connection) -> list[int]:
@@ -42,16 +51,36 @@ def pending_pages(conn: psycopg.Connection) -> list[int]:
     return pending
 
 
-def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first_seen_at) -> PageResult:
+def pages_in_range(conn: psycopg.Connection, since: date | None, until: date | None,
+                   template: str | None = None) -> list[int]:
+    """Newest raw page of every article URL whose URL date is in [since, until] (and template)."""
+    ids = []
+    for raw_id, url, _, _ in conn.execute(query("pending_raw_pages")):
+        ref = parse_article_url(url)
+        if ref is None or (template and ref.template != template):
+            continue
+        if (since is None or ref.url_date >= since) and (until is None or ref.url_date <= until):
+            ids.append(raw_id)
+    return ids
+
+
+def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first_seen_at,
+                 parser: type[Parser] | None = None) -> PageResult:
     """One raw page through decode, clean, extract and keywords; never raises for bad input."""
     url = canonical_url(url)
-    parser = parser_for(url)
+    parser = parser or parser_for(url)
     result = PageResult(raw_id, url, first_seen_at, parser.name, parser.version)
     try:
-        result.article = extract(body, url, encoding)
-    except (ParseError, UnicodeError, ValueError) as exc:
+        result.article = extract(body, url, encoding, parser=parser)
+    except (ParseError, NotHtmlError, UnicodeError, ValueError) as exc:
         result.skip_reason = f"{type(exc).__name__}: {exc}"
         log.warning("skipped raw page %s (%s): %s", raw_id, url, result.skip_reason)
+        return result
+    if is_flagged(result.article):
+        result.flagged = True
+        result.skip_reason = (f"garbled text: garble_ratio {result.article.garble_ratio:.3f} above the threshold; "
+                              f"encoding declared {result.article.encoding_declared}, used {result.article.encoding_used}")
+        log.warning("flagged raw page %s (%s): %s", raw_id, url, result.skip_reason)
         return result
     result.keywords = nlp.keywords(f"{result.article.title}\n{result.article.body}")
     return result
@@ -61,16 +90,44 @@ def process_pending(conn: psycopg.Connection, batch_size: int = settings.BATCH_S
     """Process every pending page; each batch commits on its own, so work done survives a crash."""
     conn.commit()
     conn.autocommit = True  # each load_batch() transaction is then a real transaction
-    report = StageReport()
-    ids = pending_pages(conn)
-    report.pending = len(ids)
-    log.info("processing %d pending raw pages in batches of %d", len(ids), batch_size)
+    return _process(conn, pending_pages(conn), batch_size)
+
+
+def reprocess(conn: psycopg.Connection, since: date | None = None, until: date | None = None,
+              parser: str | None = None, version: str | None = None,
+              batch_size: int = settings.BATCH_SIZE) -> StageReport:
+    """Extract again the stored pages of [since, until] (URL dates), optionally of one parser
+    (template name) and, with ``version``, with that version of it instead of the newest."""
+    if parser is not None and parser not in PARSERS:
+        raise ValueError(f"unknown parser {parser!r}; known: {', '.join(PARSERS)}")
+    forced = None
+    if version is not None:
+        if parser is None:
+            raise ValueError("a parser version needs a parser name")
+        forced = next((p for p in PARSERS[parser] if p.version == version), None)
+        if forced is None:
+            known = ", ".join(p.version for p in PARSERS[parser])
+            raise ValueError(f"parser {parser} has no version {version!r}; known: {known}")
+    conn.commit()
+    conn.autocommit = True
+    ids = pages_in_range(conn, since, until, parser)
+    log.info("reprocessing %d raw pages (URL dates %s..%s, parser %s)", len(ids), since or "start",
+             until or "end", f"{parser} v{version}" if forced else parser or "any")
+    return _process(conn, ids, batch_size, forced)
+
+
+def _process(conn: psycopg.Connection, ids: list[int], batch_size: int,
+             parser: type[Parser] | None = None) -> StageReport:
+    report = StageReport(pending=len(ids))
+    log.info("processing %d raw pages in batches of %d", len(ids), batch_size)
     for start in range(0, len(ids), batch_size):
         rows = conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
-        results = [process_page(*row) for row in rows]
-        load_batch(conn, results)
-        report.loaded += sum(1 for r in results if r.article)
-        report.skipped += sum(1 for r in results if not r.article)
-        log.info("processed %d/%d raw pages (%d loaded, %d skipped)",
-                 min(start + batch_size, len(ids)), len(ids), report.loaded, report.skipped)
+        results = [process_page(*row, parser=parser) for row in rows]
+        report.new_versions += load_batch(conn, results)
+        report.loaded += sum(1 for r in results if r.status == "loaded")
+        report.skipped += sum(1 for r in results if r.status == "skipped")
+        report.flagged += sum(1 for r in results if r.status == "flagged")
+        log.info("processed %d/%d raw pages (%d loaded, %d skipped, %d flagged, %d new versions)",
+                 min(start + batch_size, len(ids)), len(ids), report.loaded, report.skipped,
+                 report.flagged, report.new_versions)
     return report

@@ -97,6 +97,10 @@ RELATED_LINKS = 3
 STAFF_SIZES = {"reporters": 24, "correspondents": 14, "photographers": 8, "editors": 6}
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_article.txt"
+# What a correct cleaner makes of the seed's body: simplified, no pinyin notes, no mojibake, the
+# byline moved out. Reviewed by hand line by line against the seed (tests/processing/test_textclean.py).
+SEED_CLEAN_FILE = Path(__file__).parent / "data" / "seed_article.clean.txt"
+SEED_AUTHORS = ["尹晖"]  # the mojibake byline （尹暉） at the end of the seed, recovered
 SEED_FOOTER_LINES = 3  # the seed file ends with the portal footer (3 lines)
 SEED_DATE = dt.date(2026, 11, 14)
 SEED_CHANNEL = "无锡新闻"
@@ -142,6 +146,7 @@ class Article:
     photo_credit: str = ""  # inside the parentheses, e.g. "王五 摄"
     related: list[str] = field(default_factory=list)  # paths of the related-news links
     body_tail: list[str] = field(default_factory=list)  # footer lines glued into #zoom
+    expected_paragraphs: list[str] = field(default_factory=list)  # manifest paragraphs, when not `paragraphs`
 
 
 @dataclass
@@ -475,7 +480,8 @@ def _make_article(rng, published_at, doc_id, channel, kind, staff, titles) -> Ar
 
 
 def _seed_article(published_at: dt.datetime, doc_id: int) -> Article:
-    """The article carrying the real mirror copy; its byline is garbled, so authors == []."""
+    """The article carrying the real mirror copy, garbling and all. The manifest gives what a
+    correct cleaner recovers from it (``SEED_CLEAN_FILE``), including the garbled byline."""
     lines, footer = read_seed_lines()
     day = published_at.date()
     return Article(
@@ -487,10 +493,11 @@ def _seed_article(published_at: dt.datetime, doc_id: int) -> Article:
         title=texts.SEED_TITLE,
         published_at=published_at,
         source="无锡日报",
-        authors=[],
+        authors=list(SEED_AUTHORS),
         photographers=[],
         editor=None,
         paragraphs=lines,
+        expected_paragraphs=SEED_CLEAN_FILE.read_text(encoding="utf-8").splitlines(),
         images=[],
         noise=["footer_in_body", "mirror_garbling"],
         body_tail=footer,
@@ -559,7 +566,8 @@ def _article_entry(article: Article) -> dict:
         "authors": list(article.authors),
         "photographers": list(article.photographers),
         "editor": article.editor,
-        "paragraphs": list(article.paragraphs),
+        "lead": article.paragraphs[0] if article.dateline else None,
+        "paragraphs": list(article.expected_paragraphs or article.paragraphs),
         "images": [dict(image) for image in article.images],
         "noise": list(article.noise),
     }

@@ -90,12 +90,118 @@ def cmd_run(args) -> int:
     return 0
 
 
-def cmd_extract(args) -> int:
-    from processing.extract import extract
+EXTRACT_EPILOG = """\
+Works on an HTML file of any site, without a database: wxrb pages go to their template's
+parser (by --url, else by markup), any other page to the generic parser.
 
-    body = Path(args.file).read_bytes()
-    article = extract(body, args.url, args.encoding)
-    print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
+exit codes:
+  0  the article's fields were printed as one JSON object (UTF-8)
+  2  the file is missing or unreadable, or --encoding names no known charset
+  3  the file is not an HTML page (binary, image, empty, plain text)
+  4  the page is HTML but holds no article (no title or no main text)
+  5  the fields were printed, but the page is flagged: too much of its text is garbled
+     (garble_ratio above the threshold); the daily job would not load it
+"""
+
+
+def cmd_extract(args) -> int:
+    import codecs
+
+    from processing.extract import NotHtmlError, extract, is_flagged
+    from processing.parsers import ParseError
+
+    def fail(code: int, message: str) -> int:
+        print(f"wxrb extract: {message}", file=sys.stderr)
+        return code
+
+    try:
+        body = Path(args.file).read_bytes()
+        if args.encoding:
+            codecs.lookup(args.encoding)
+    except OSError as exc:
+        return fail(2, f"cannot read {args.file}: {exc.strerror or exc}")
+    except LookupError:
+        return fail(2, f"unknown encoding {args.encoding!r}")
+    try:
+        article = extract(body, args.url, args.encoding)
+    except NotHtmlError as exc:
+        return fail(3, f"{args.file} is not an HTML page: {exc}")
+    except ParseError as exc:
+        return fail(4, f"no article found in {args.file}: {exc}")
+    text = json.dumps(article.to_json(), ensure_ascii=False, indent=2)
+    stdout = getattr(sys.stdout, "buffer", None)  # UTF-8 whatever the locale; plain print when redirected
+    if stdout is None:
+        print(text)
+    else:
+        sys.stdout.flush()
+        stdout.write(text.encode("utf-8") + b"\n")
+        stdout.flush()
+    if is_flagged(article):
+        return fail(5, f"{args.file} is flagged: garble ratio {article.garble_ratio} is above the threshold")
+    return 0
+
+
+def cmd_clean_text(args) -> int:
+    """Clean a mirror's plain-text copy of an article; the report goes to stderr."""
+    from processing.textclean import clean_text
+
+    def write(stream, text: str) -> None:
+        raw = getattr(stream, "buffer", None)  # UTF-8 whatever the locale
+        if raw is None:
+            print(text, file=stream)
+            return
+        stream.flush()
+        raw.write(text.encode("utf-8") + b"\n")
+        raw.flush()
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        write(sys.stderr, f"wxrb clean-text: cannot read {args.file}: {exc.strerror or exc}")
+        return 2
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        write(sys.stderr, f"wxrb clean-text: {args.file} is neither UTF-8 nor GB18030 text")
+        return 3
+    if "\x00" in text:
+        write(sys.stderr, f"wxrb clean-text: {args.file} is binary data (NUL bytes), not text")
+        return 3
+    result = clean_text(text)
+    encoding = encoding.removesuffix("-sig")
+    if args.json:
+        fields = {
+            "paragraphs": result.paragraphs,
+            "authors": result.authors,
+            "photographers": result.photographers,
+            "editor": result.editor,
+            "stats": result.stats(),
+            "mojibake_repaired": result.mojibake_repaired,
+            "dropped_lines": result.dropped_lines,
+            "encoding": encoding,
+        }
+        write(sys.stdout, json.dumps(fields, ensure_ascii=False, indent=2))
+        return 0
+    write(sys.stdout, result.text)
+    stats = result.stats()
+    report = [
+        f"read as {encoding}; {stats['paragraphs']} paragraphs",
+        f"authors: {'、'.join(result.authors) or '-'}",
+        f"photographers: {'、'.join(result.photographers) or '-'}",
+        f"editor: {result.editor or '-'}",
+        f"pinyin notes removed: {stats['pinyin_notes_removed']}",
+        f"mojibake: {stats['mojibake_repaired']} stretches repaired, "
+        f"{stats['mojibake_dropped_chars']} characters dropped",
+        *(f"  {garbled} -> {recovered}" for garbled, recovered in result.mojibake_repaired),
+        f"lines dropped: {stats['lines_dropped']}",
+        *(f"  {line[:60]}" for line in result.dropped_lines),
+        f"garble ratio: {stats['garble_ratio']}" + (" (flagged)" if stats["garbled"] else ""),
+    ]
+    write(sys.stderr, "\n".join(report))
     return 0
 
 
@@ -159,11 +265,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("process", help="extract articles from raw pages not processed yet")
     p.set_defaults(func=cmd_process)
 
-    p = sub.add_parser("extract", help="print the fields of one stored HTML file as JSON")
-    p.add_argument("file")
-    p.add_argument("--url", help="the page's URL (picks the parser, gives doc id and site)")
-    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p = sub.add_parser(
+        "extract",
+        help="print the fields of one stored HTML file as JSON",
+        description="Print every article field of one HTML file as one UTF-8 JSON object.",
+        epilog=EXTRACT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", help="an HTML file as stored or saved (any site, any encoding)")
+    p.add_argument("--url", help="the page's URL (picks the parser, gives doc id, site and a URL date)")
+    p.add_argument("--encoding", help="the charset the HTTP header declared, used before the page's own")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "clean-text",
+        help="clean a plain-text copy of an article (pinyin notes, mojibake, footer, bylines)",
+        description=(
+            "Print the cleaned, simplified text of a UTF-8 (or GB18030) text file, one paragraph a "
+            "line, and a report of what was repaired or taken out on stderr. "
+            "Exit status 2: the file cannot be read; 3: it is not text."
+        ),
+    )
+    p.add_argument("file", help="a text file, one paragraph a line")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (paragraphs, authors, photographers, editor, stats) instead",
+    )
+    p.set_defaults(func=cmd_clean_text)
 
     p = sub.add_parser("summary", help="what the database holds")
     p.set_defaults(func=cmd_summary)

@@ -53,3 +53,15 @@ def task_retries() -> int:
 def retry_delay_s() -> int:
     """First retry delay in seconds; crawl tasks back off exponentially from it."""
     return int(os.environ.get("WXRB_RETRY_DELAY_S", "300"))
+
+
+def dag_default_args() -> dict:
+    """default_args shared by every DAG: the owner ops see in the UI, retries with backoff."""
+    from datetime import timedelta
+
+    return {
+        "owner": "wxrb-ops",
+        "retries": task_retries(),
+        "retry_delay": timedelta(seconds=retry_delay_s()),
+        "retry_exponential_backoff": True,
+    }

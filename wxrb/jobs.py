@@ -18,6 +18,7 @@ from psycopg.types.json import Jsonb
 
 from processing import boilerplate
 from processing.stage import StageReport, process_pending
+from processing.stage import reprocess as stage_reprocess
 from wxrb import config, db
 
 log = logging.getLogger(__name__)
@@ -173,11 +174,21 @@ def process() -> StageReport:
     return report
 
 
+def reprocess(since: date | None = None, until: date | None = None, parser: str | None = None,
+              version: str | None = None) -> StageReport:
+    """Extract stored raw pages again (URL dates in [since, until]); no crawling."""
+    with db.connect(db.database_url()) as conn:
+        report = stage_reprocess(conn, since, until, parser, version)
+    log.info("%s", report)
+    return report
+
+
 def check_quality(crawl_run_ids: list[int]) -> dict:
     """Fail when a crawl stored new pages but nothing was loaded, or a body kept a footer."""
     with db.connect(db.database_url()) as conn:
         per_run = conn.execute(
-            "SELECT c.id, c.spider, count(r.id), count(p.raw_page_id) FILTER (WHERE p.status = 'loaded')"
+            "SELECT c.id, c.spider, count(r.id), count(p.raw_page_id) FILTER (WHERE p.status = 'loaded'),"
+            " count(p.raw_page_id) FILTER (WHERE p.status = 'flagged')"
             " FROM crawl_runs c LEFT JOIN raw_pages r ON r.crawl_run_id = c.id"
             " LEFT JOIN raw_page_processing p ON p.raw_page_id = r.id"
             " WHERE c.id = ANY(%s) GROUP BY c.id, c.spider ORDER BY c.id",
@@ -191,11 +202,16 @@ def check_quality(crawl_run_ids: list[int]) -> dict:
     result = {
         "new_pages": sum(row[2] for row in per_run),
         "articles_loaded": sum(row[3] for row in per_run),
-        "by_source": {source: {"new_pages": new, "articles_loaded": loaded} for _, source, new, loaded in per_run},
+        "pages_flagged": sum(row[4] for row in per_run),
+        "by_source": {source: {"new_pages": new, "articles_loaded": loaded, "pages_flagged": flagged}
+                      for _, source, new, loaded, flagged in per_run},
         "bodies_with_footer": dirty,
     }
+    if result["pages_flagged"]:
+        log.warning("%d pages were flagged as garbled and not loaded: see raw_page_processing (status 'flagged')",
+                    result["pages_flagged"])
     failing = [f"{source} (crawl run {run_id}: {new} new pages)"
-               for run_id, source, new, loaded in per_run if new and not loaded]
+               for run_id, source, new, loaded, _ in per_run if new and not loaded]
     if failing:
         raise QualityCheckFailed(
             f"new pages were stored but no article was loaded from them: {', '.join(failing)}. "

@@ -1,8 +1,7 @@
-"""Print e-paper article pages (docs/wxrb-site.md §2).
+"""Print e-paper article pages (docs/wxrb-site.md §2): szb.wxrb.com and the older epaper.wxrb.com.
 
-First versions: title, body, bylines, page name as the channel, the edition as the source and
-the edition date (from the URL) as published_at. Kicker, subtitle, images and the other print
-fields come with the extraction work.
+Both show the edition date, never a time, so published_at is midnight of the date on the page
+(signal ``page_date``), else of the URL date.
 """
 
 from __future__ import annotations
@@ -10,50 +9,65 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from processing import bylines, clean
-from processing.parsers.base import Parser
+from bs4 import Tag
 
-PAGE_LABEL = re.compile(r"第?\s*(?P<no>[A-Z]?\d+)\s*版\s*[:：]\s*(?P<name>\S+)")
+from processing.parsers.base import Parser, shanghai
+
 EDITIONS = {"epaper_wxrb": "无锡日报", "epaper_jnwb": "江南晚报"}
-
-
-def page_label(text: str | None) -> tuple[str | None, str | None]:
-    """('A02', '区域新闻') from 第A02版：区域新闻."""
-    match = PAGE_LABEL.search(text or "")
-    return (match["no"], match["name"]) if match else (None, None)
+ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+CN_DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
 class _EpaperParser(Parser):
     TITLE = ""
     PAGE = ""
-
-    def published_at(self) -> datetime | None:
-        return None  # the page shows the edition date only: the base class falls back to it
-
-    def source(self) -> str | None:
-        return EDITIONS.get(self.ref.site) if self.ref else None
-
-    def channel(self) -> str | None:
-        return page_label(self.text_of(self.PAGE))[1]
+    DATE = ""
+    DAY_PATTERN = ISO_DAY
+    EDITION = ".paper-name"
 
     def title(self) -> str | None:
         return self.text_of(self.TITLE)
 
-    def body_and_authors(self) -> tuple[list[str], list[str]]:
-        return bylines.split_bylines(clean.clean_paragraphs(self.raw_paragraphs()))
+    def page_label(self) -> str | None:
+        return self.text_of(self.PAGE)
+
+    def source(self) -> str | None:
+        return self.text_of(self.EDITION) or (EDITIONS.get(self.ref.site) if self.ref else None)
+
+    def published_at(self) -> tuple[datetime | None, str | None]:
+        match = self.DAY_PATTERN.search(self.text_of(self.DATE) or "")
+        day = shanghai(*map(int, match.groups())) if match else None
+        return (day, "page_date") if day else (None, None)
 
 
 class SzbArticleV1(_EpaperParser):
-    """szb.wxrb.com (Founder template): #Title, <founder-content> paragraphs."""
+    """szb.wxrb.com (Founder template): #PreTitle, #Title, #SubTitle, <founder-content>."""
 
     name = "szb"
     version = "1"
     TITLE = "#Title"
+    KICKER = "#PreTitle"
+    SUBTITLE = "#SubTitle"
     PAGE = ".layout-name"
-    BODY = "founder-content p"
+    DATE = ".art-date"
+    BODY = "founder-content > p"
+    IMAGES = "div.attachment"
 
-    def raw_paragraphs(self) -> list[str]:
+    def title(self) -> str | None:
+        """An item printed with only a kicker line (empty #Title) is titled by that line."""
+        return self.text_of(self.TITLE) or self.text_of(self.KICKER)
+
+    def kicker(self) -> str | None:
+        return self.text_of(self.KICKER) if self.text_of(self.TITLE) else None
+
+    def subtitle(self) -> str | None:
+        return self.text_of(self.SUBTITLE)
+
+    def body_lines(self) -> list[str]:
         return [p.get_text() for p in self.soup.select(self.BODY)]
+
+    def images(self) -> list[dict]:
+        return self.images_in(self.soup.select(self.IMAGES), _attachment_caption)
 
 
 class EpaperOldArticleV1(_EpaperParser):
@@ -62,13 +76,21 @@ class EpaperOldArticleV1(_EpaperParser):
     name = "epaper_old"
     version = "1"
     TITLE = "div.title1"
-    PAGE = ".liebiao .current, .banci"
+    PAGE = "div.banci, .liebiao .current"
+    DATE = ".paper-date"
+    DAY_PATTERN = CN_DAY
     BODY = "div.content"
 
-    def raw_paragraphs(self) -> list[str]:
+    def body_lines(self) -> list[str]:
         body = self.soup.select_one(self.BODY)
         if body is None:
             return []
         for br in body.find_all("br"):
             br.replace_with("\n")
         return body.get_text().split("\n")
+
+
+def _attachment_caption(img: Tag) -> str | None:
+    box = img.find_parent("div")
+    caption = box.select_one(".pic-desc") if box else None
+    return caption.get_text(" ", strip=True) if caption else None

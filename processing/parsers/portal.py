@@ -7,8 +7,8 @@ from datetime import datetime
 
 from bs4 import Comment, Tag
 
-from processing import bylines, clean
-from processing.parsers.base import SHANGHAI, Parser
+from processing import clean
+from processing.parsers.base import Parser, shanghai
 
 TITLE = ".bigTit h1 strong, .bigTit h1"
 DATE_BLOCK = "div.ldate p"  # year (in a span), MM/DD, HH:MM, the label 来源, the source
@@ -16,6 +16,8 @@ BODY = "div#zoom"
 BREADCRUMB = ".crumbs a"
 CAPTION = "p.pic-desc"
 BLOCK_TAGS = ["p", "div", "section", "h2", "h3", "h4", "blockquote", "li", "table", "tr"]
+LDATE = re.compile(r"(\d{4})\s*(\d{1,2})/(\d{1,2})\s*(\d{1,2}):(\d{2})")
+LDATE_DAY = re.compile(r"(\d{4})\s*(\d{1,2})/(\d{1,2})")
 
 
 class PortalArticleV1(Parser):
@@ -25,14 +27,13 @@ class PortalArticleV1(Parser):
     def title(self) -> str | None:
         return self.text_of(TITLE)
 
-    def published_at(self) -> datetime | None:
-        parts = self._date_block()
-        year, month_day, hour_minute = (parts + ["", "", ""])[:3]
-        match = re.fullmatch(r"(\d{4})\s*(\d{1,2})/(\d{1,2})\s*(\d{1,2}):(\d{2})", year + month_day + hour_minute)
-        if not match:
-            return None
-        y, mo, d, h, mi = map(int, match.groups())
-        return datetime(y, mo, d, h, mi, tzinfo=SHANGHAI)
+    def published_at(self) -> tuple[datetime | None, str | None]:
+        year, month_day, hour_minute = (self._date_block() + ["", "", ""])[:3]
+        if match := LDATE.fullmatch(year + month_day + hour_minute):
+            return shanghai(*map(int, match.groups())), "page"
+        if match := LDATE_DAY.fullmatch(year + month_day):  # a page variant without the time
+            return shanghai(*map(int, match.groups())), "page_date"
+        return None, None
 
     def source(self) -> str | None:
         parts = self._date_block()
@@ -44,19 +45,38 @@ class PortalArticleV1(Parser):
         crumbs = [a.get_text(strip=True) for a in self.soup.select(BREADCRUMB)]
         return crumbs[-1] if len(crumbs) > 1 else None
 
-    def body_and_authors(self) -> tuple[list[str], list[str]]:
+    def images(self) -> list[dict]:
+        return self.images_in(self.soup.select(BODY), _caption_after)
+
+    def body_lines(self) -> list[str]:
         zoom = self.soup.select_one(BODY)
         if zoom is None:
-            return [], []
+            return []
+        zoom = clean.drop_link_only_blocks(clean.drop_template_elements(_copy(zoom)))
         for caption in zoom.select(CAPTION):
             caption.decompose()
         for br in zoom.find_all("br"):
             br.replace_with("\n")
-        raw = _paragraph_texts(clean.drop_template_elements(zoom))
-        return bylines.split_bylines(clean.clean_paragraphs(raw))
+        return _paragraph_texts(zoom)
 
     def _date_block(self) -> list[str]:
         return [p.get_text(strip=True) for p in self.soup.select(DATE_BLOCK)]
+
+
+def _caption_after(img: Tag) -> str | None:
+    """The replica and the 2023 page put the caption in the <p class="pic-desc"> after the image's <p>."""
+    holder = img.find_parent("p") or img
+    following = holder.find_next_sibling()
+    if following is not None and "pic-desc" in (following.get("class") or []):
+        return following.get_text(" ", strip=True)
+    return img.get("alt") or None
+
+
+def _copy(node: Tag) -> Tag:
+    """A detached copy, so removing captions for the body leaves them for ``images``."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(str(node), "lxml").select_one(BODY)
 
 
 def _paragraph_texts(node: Tag) -> list[str]:

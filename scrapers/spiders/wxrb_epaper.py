@@ -7,7 +7,7 @@ Each day of the window: /pc/layout/YYYYMM/DD/node_A01.html -> the day's other no
 import scrapy
 from scrapy.http import TextResponse
 
-from processing.parsers.epaper import page_label
+from processing.parsers.base import split_page_label
 from processing.urls import parse_article_url
 from scrapers.known import days
 from scrapers.spiders.base import WxrbSpider
@@ -43,7 +43,7 @@ class WxrbEpaperSpider(WxrbSpider):
 
     def parse_page(self, response: TextResponse):
         self.crawler.stats.inc_value("wxrb/list_pages")
-        page_no, page_name = page_label(response.css(PAGE_LABEL + "::text").get())
+        page_no, page_name = split_page_label(response.css(PAGE_LABEL + "::text").get())
         if page_no is None:
             self.logger.error("no page label %r on %s: has the layout changed?", PAGE_LABEL, response.url)
             self.crawler.stats.inc_value("wxrb/layout_warnings")

@@ -3,7 +3,7 @@
 import scrapy
 from scrapy.http import TextResponse
 
-from processing.parsers.epaper import page_label
+from processing.parsers.base import split_page_label
 from processing.urls import parse_article_url
 from scrapers.known import days
 from scrapers.spiders.base import WxrbSpider
@@ -37,7 +37,7 @@ class WxrbEpaperOldSpider(WxrbSpider):
             self.logger.error("no page list %r on %s: has the layout changed?", PAGE_LINKS, response.url)
             self.crawler.stats.inc_value("wxrb/layout_warnings")
         labels = {response.urljoin(a.attrib["href"]): a.css("::text").get() for a in pages}
-        page_no, page_name = page_label(label or labels.get(response.url))
+        page_no, page_name = split_page_label(label or labels.get(response.url))
         for url, text in labels.items():
             yield scrapy.Request(url, callback=self.parse_page, cb_kwargs={"label": text})
         for href in response.css(ARTICLE_LINKS).getall():

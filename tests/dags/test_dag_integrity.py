@@ -43,6 +43,14 @@ def test_daily_dag_shape(dagbag):
     assert order["quality_check"] == crawls | {"process"}
 
 
+def test_reprocess_dag_is_manual_with_its_params(dagbag):
+    dag = dagbag.dags["wxrb_reprocess"]
+    assert type(dag.timetable).__name__ == "NullTimetable"  # schedule=None: manual runs only
+    assert {"since", "until", "parser", "parser_version"} <= set(dag.params)
+    order = {t.task_id: {d.task_id for d in t.upstream_list} for t in dag.tasks}
+    assert order == {"migrate": set(), "reprocess": {"migrate"}}
+
+
 def test_dag_files_do_no_heavy_imports_at_parse_time():
     """Airflow parses DAG files every few seconds: scrapy, jieba, psycopg stay inside tasks."""
     import ast

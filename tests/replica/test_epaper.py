@@ -34,9 +34,11 @@ OLD_CONTENT = re.compile(r"^/paper/wxrb/html/(\d{4}-\d{2})/(\d{2})/content_(\d+)
 
 # sha256 of the portal as it was before the e-papers existed (seed 20261124), recorded from the
 # code at commit 368708b: the manifest without the epaper_* keys, its "articles" list, and every
-# portal route body (all routes except the manifest and the e-paper paths).
-PORTAL_MANIFEST_SHA256 = "9a00fec61cb44dc680a790761efdab476dd3ba9f251a1a9497d4836a121913cc"
-PORTAL_ARTICLES_SHA256 = "b7b72b74b0904a87086fc4f1b6529b05f67eb96e74804445bfd1960e0748cd0c"
+# portal route body (all routes except the manifest and the e-paper paths). The two manifest
+# digests were re-recorded when the manifest gained "lead" and the seed article's clean
+# paragraphs and byline (extraction work); the pages themselves did not change.
+PORTAL_MANIFEST_SHA256 = "e275657c24ac6f02d08ccfb88ef12e3cb9b2bcf5bfe33cbe6770b789d27dff4e"
+PORTAL_ARTICLES_SHA256 = "9796e46b9e2ca291e8fdc2de38035762921f25ebe5c864ca4e4a114e4facd4ae"
 PORTAL_ROUTES_SHA256 = "b9322c38db40d85e7e5afe623cd253338ecb61a09f9e671f0fa39a1286827de2"
 
 # --- a reference parser for the rules in replica/README.md, "E-papers" --------------------------

@@ -34,7 +34,10 @@ def test_edited_article_is_stored_again_and_reprocessed(crawl_env, monkeypatch):
         versions = conn.execute("SELECT count(*) FROM raw_pages WHERE url = %s", [url]).fetchone()[0]
         title, paragraphs = conn.execute("SELECT title, paragraphs FROM articles WHERE url = %s", [url]).fetchone()
         n_articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        history = conn.execute("SELECT v.version, v.title FROM article_versions v JOIN articles a"
+                               " ON a.id = v.article_id WHERE a.url = %s ORDER BY v.version", [url]).fetchall()
     assert versions == 2
+    assert history == [(1, article.title), (2, article.title + "（更新）")]
     assert title == article.title + "（更新）"
     assert "记者从现场获悉，工程已提前完工。" in paragraphs
     assert n_articles == first.stats["pages_new"]

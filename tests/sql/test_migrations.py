@@ -14,7 +14,10 @@ CONTRACT = {
                   "used_encoding", "body", "body_sha256", "crawl_run_id"},
     "articles": {"id", "url", "site", "doc_id", "channel", "title", "published_at", "source", "authors",
                  "body", "paragraphs", "parser", "parser_version", "content_hash", "first_seen_at",
-                 "updated_at", "raw_page_id"},
+                 "updated_at", "raw_page_id", "kicker", "subtitle", "published_at_source", "photographers",
+                 "editor", "page_no", "page_name", "lead", "images", "char_count", "cleaning", "original_text",
+                 "encoding_declared", "encoding_used", "garble_ratio"},
+    "article_versions": {"article_id", "version", "content_hash", "title", "body", "parser", "parser_version"},
     "article_keywords": {"article_id", "keyword", "weight", "method"},
 }
 
@@ -47,7 +50,7 @@ def test_every_table_and_column_is_documented(dsn):
     with psycopg.connect(dsn) as conn:
         undocumented = conn.execute(
             "SELECT c.table_name || '.' || c.column_name FROM information_schema.columns c"
-            " WHERE c.table_schema = 'public' AND c.table_name IN ('articles', 'raw_pages', 'crawl_runs')"
+            " WHERE c.table_schema = 'public' AND c.table_name IN ('articles', 'raw_pages', 'crawl_runs', 'article_versions')"
             " AND col_description((c.table_schema || '.' || c.table_name)::regclass, c.ordinal_position) IS NULL"
             " AND c.column_name NOT IN ('id', 'body', 'title', 'url', 'fetched_at', 'http_status',"
             "  'spider', 'started_at', 'finished_at', 'base_url', 'crawl_run_id')"
