@@ -16,6 +16,7 @@ from processing import boilerplate
 
 STRAY_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u3000\ufeff]+")
+MAX_UNESCAPE_ROUNDS = 8  # a bound, so hostile input cannot loop for long
 EDITOR_LINE = re.compile(r"^[（(【\[]?\s*(责任编辑|责编|編輯|责任编缉)\s*[:：]\s*(?P<name>[^）)】\]]+)[）)】\]]?$")
 
 
@@ -64,8 +65,14 @@ def is_traditional(text: str) -> bool:
 
 
 def strip_stray_tags(text: str) -> str:
-    """Tags and entities that survived as text, e.g. the seed's trailing ``</p>``."""
-    return html.unescape(STRAY_TAG.sub("", text))
+    """Tags and entities that survived as text, e.g. the seed's trailing ``</p>``. Repeated
+    until nothing changes: ``&amp;lt;/p&amp;gt;`` and ``<</p>/p>`` hide a tag inside another."""
+    for _ in range(MAX_UNESCAPE_ROUNDS):
+        stripped = html.unescape(STRAY_TAG.sub("", text))
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def normalise_whitespace(text: str) -> str:

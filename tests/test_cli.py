@@ -61,12 +61,12 @@ def test_extract_gbk_page_without_any_help(replica, manifest, tmp_path, capsys):
 def test_extract_rejects_a_page_that_is_no_article(tmp_path, capsys):
     file = tmp_path / "notes.txt"
     file.write_bytes(b"just some notes, no html")
-    assert main(["extract", str(file)]) == 1
-    assert "no title" in capsys.readouterr().err
+    assert main(["extract", str(file)]) == 3
+    assert "is not an HTML page" in capsys.readouterr().err
 
 
 def test_extract_missing_file(capsys):
-    assert main(["extract", "/nonexistent/page.html"]) == 1
+    assert main(["extract", "/nonexistent/page.html"]) == 2
     assert "No such file" in capsys.readouterr().err
 
 
@@ -94,3 +94,9 @@ def test_bad_dates_are_usage_errors(argv):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     assert exit_.value.code == 2
+
+
+def test_cli_sources_are_the_job_sources():
+    from wxrb import config, jobs
+
+    assert list(config.SOURCES) == list(jobs.SPIDERS)

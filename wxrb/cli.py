@@ -75,6 +75,18 @@ def cmd_process(args) -> int:
     return 0
 
 
+def cmd_reprocess(args) -> int:
+    from wxrb import jobs
+
+    jobs.migrate()
+    try:
+        print(jobs.reprocess(args.since, args.until, args.parser, args.parser_version))
+    except ValueError as exc:
+        print(f"wxrb reprocess: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_run(args) -> int:
     """The daily job without Airflow, through the same functions the DAG calls."""
     from wxrb import db, jobs, summary
@@ -103,6 +115,10 @@ exit codes:
      (garble_ratio above the threshold); the daily job would not load it
 """
 
+# Libraries on the extract path that log to stderr: trafilatura's parsing notes, jieba's
+# "Building prefix dict" lines (garbling's word lexicon).
+EXTRACT_QUIET_LOGGERS = ("trafilatura", "htmldate", "jieba")
+
 
 def cmd_extract(args) -> int:
     import codecs
@@ -114,6 +130,9 @@ def cmd_extract(args) -> int:
         print(f"wxrb extract: {message}", file=sys.stderr)
         return code
 
+    if not args.verbose:  # stderr carries only our one-line message, not the libraries' notes
+        for name in EXTRACT_QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.ERROR)
     try:
         body = Path(args.file).read_bytes()
         if args.encoding:
@@ -225,9 +244,7 @@ def cmd_airflow(args) -> int:
 
 
 def jobs_sources() -> list[str]:
-    from wxrb.jobs import SPIDERS
-
-    return list(SPIDERS)
+    return list(config.SOURCES)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,6 +281,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("process", help="extract articles from raw pages not processed yet")
     p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("reprocess", help="extract stored raw pages again (no crawling); new content makes a new version")
+    p.add_argument("--since", type=_day, help="first URL date, YYYY-MM-DD (default: unbounded)")
+    p.add_argument("--until", type=_day, help="last URL date, YYYY-MM-DD (default: unbounded)")
+    p.add_argument("--parser", help="only pages of this parser: portal, szb, epaper_old")
+    p.add_argument("--parser-version", help="use this version of --parser instead of the newest valid one")
+    p.set_defaults(func=cmd_reprocess)
 
     p = sub.add_parser(
         "extract",
@@ -314,17 +338,25 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if not isinstance(exc, _expected_errors()):
+            raise
+        print(f"wxrb {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _expected_errors() -> tuple[type[Exception], ...]:
+    """Errors that get a one-line message instead of a traceback. Imported only when one is
+    raised, so commands without a database (extract, clean-text) never load psycopg."""
     from processing.parsers import ParseError
     from wxrb.db import DatabaseUnavailable
     from wxrb.jobs import JobError
 
-    try:
-        return args.func(args)
-    except (JobError, DatabaseUnavailable, ParseError, FileNotFoundError) as exc:
-        print(f"wxrb {args.command}: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return JobError, DatabaseUnavailable, ParseError, FileNotFoundError
 
 
 if __name__ == "__main__":

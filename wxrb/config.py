@@ -18,6 +18,7 @@ DEFAULT_OLD_EPAPER_URL = "http://epaper.wxrb.com"  # the 2018-2019 system (/pape
 # What the daily job crawls, in parallel. The old e-paper (epaper_old) only holds 2018-2019:
 # crawl it on demand with `wxrb crawl epaper_old --since ... --until ...`.
 DAILY_SOURCES = ("portal", "epaper_wxrb", "epaper_jnwb")
+SOURCES = (*DAILY_SOURCES, "epaper_old")  # every source `wxrb crawl` knows (jobs.SPIDERS)
 # Port of the replica that `make demo` starts; fixed so that a second demo run sees the
 # same URLs and therefore adds no rows.
 DEFAULT_REPLICA_PORT = 8765

@@ -139,8 +139,12 @@ class Parser:
         found = []
         for node in nodes:
             for img in node.find_all("img"):
-                if img.get("src"):
-                    found.append({"src": self.absolute(img["src"]), "caption": self.clean_inline(caption_of(img))})
+                try:
+                    src = self.absolute(img["src"]) if img.get("src") else None
+                except ValueError:  # a src urljoin rejects (http://[::1/x.jpg): the picture, not the article, is lost
+                    src = None
+                if src:
+                    found.append({"src": src, "caption": self.clean_inline(caption_of(img))})
         return found
 
 

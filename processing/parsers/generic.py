@@ -32,9 +32,10 @@ SITE_SUFFIX = re.compile(
     r"(?:网|網|新传媒|新傳媒|日报|日報|晚报|晚報|新闻|新聞|在线|在線|频道|頻道|客户端|政府|官网|门户|资讯|資訊|\.com|\.cn)\s*$"
 )
 # Dates as Chinese sites print them: 2026-11-14 08:12, 2026/11/14 08:12:30, 2026年11月14日 08:12,
-# 2026年11月14日08:12, 2026.11.14.
+# 2026年11月14日08:12, 2026.11.14, and 2026 11/14 08:12 (a date block in separate elements, as
+# wxrb's div.ldate).
 DATE = (
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.年]|\s)\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
     r"(?:\s*(?P<h>\d{1,2})\s*[:：时]\s*(?P<mi>\d{2})(?:\s*[:：分]\s*(?P<s>\d{2}))?)?"
 )
 LABELLED_DATE = re.compile(rf"(?:发布时间|发布日期|发表时间|时间|日期)\s*[:：]\s*{DATE}")
@@ -86,6 +87,13 @@ CAPTION_MAX_CHARS = 120  # a longer "caption" paragraph is text, not a caption
 DECORATION_LINE = re.compile(r"^[^\w]*$")
 PROMO_LINE = re.compile(r"^(点击|长按|扫码|扫描|识别).{0,20}(关注|订阅|二维码)")
 PAGER_LINE = re.compile(r"^(上一篇|下一篇|上一条|下一条|上篇|下篇)\s*[:：]")
+# Header metadata that trafilatura may take into the body when it sits right above the text:
+# date and time pieces (2026 / 11/10 / 09:52) and a label with a short value (来源 / 无锡日报).
+META_PIECE = re.compile(r"^[\d\s/:：.年月日时分-]+$")
+META_LABEL = re.compile(
+    r"^(?:来源|稿源|作者|编辑|责任编辑|记者|发布时间|时间|日期)\s*(?:[:：]\s*(?P<value>.{0,20}))?$"
+)
+META_VALUE_MAX_CHARS = 12  # the line after a bare 来源 label is its value when this short
 # A <time> in these is someone else's time: a comment, a reply, a related or recommended link.
 FOREIGN_BLOCK = re.compile(r"comment|reply|discuss|cmt|related|relevant|recommend|xgxw", re.IGNORECASE)
 LINK_SHARE = 0.8  # a trafilatura block with this much of its text in links is navigation
@@ -180,7 +188,7 @@ class GenericArticleV1(Parser):
     def _lines(self) -> list[str]:
         """trafilatura's main text, one line per paragraph, without the headline and decoration."""
         blocks = [block for block in self._extracted.body if not mostly_links(block)]
-        lines = [line for block in blocks for line in block_lines(block)]
+        lines = drop_leading_meta([line for block in blocks for line in block_lines(block)])
         title = clean.normalise_whitespace(self._title or "")
         return [
             x
@@ -292,6 +300,17 @@ def block_lines(block) -> list[str]:
         lb.tail = "\n" + (lb.tail or "")
     text = "".join(block.itertext())
     return [x for x in (clean.normalise_whitespace(t) for t in text.split("\n")) if x]
+
+
+def drop_leading_meta(lines: list[str]) -> list[str]:
+    """Lines before the text that are header metadata (META_PIECE, META_LABEL and its value)."""
+    i = 0
+    while i < len(lines) and (META_PIECE.match(lines[i]) or META_LABEL.match(lines[i])):
+        label = META_LABEL.match(lines[i])
+        i += 1
+        if label and not label["value"] and i < len(lines) and len(lines[i]) <= META_VALUE_MAX_CHARS:
+            i += 1
+    return lines[i:]
 
 
 def mostly_links(block) -> bool:
