@@ -25,7 +25,9 @@ FOOTER_LINE = re.compile(
 )
 
 # Widgets whose text can leak into a body: share bar, font-size switch.
-WIDGET_LINE = re.compile(r"^(分享到[:：]?|字号[:：]?\s*(大\s*中\s*小)?|【?打印本页】?|【?关闭窗口】?)$")
+WIDGET_ITEM = r"(分享到[:：]?|字[号体][:：]?\s*(大\s*中\s*小)?|打印(本页)?|关闭(窗口|本页)?|(加入)?收藏(本页)?|返回顶部)"
+# A line of nothing but widget items, each maybe in 【】: 【打印本页】【关闭窗口】 (government pages).
+WIDGET_LINE = re.compile(rf"^(\s*[【\[]?\s*{WIDGET_ITEM}\s*[】\]]?\s*)+$")
 
 # An in-body pointer to another article: 相关阅读：《……》
 RELATED_LINE = re.compile(r"^(相关阅读|相关链接|延伸阅读)[:：]")

@@ -94,6 +94,12 @@ META_LABEL = re.compile(
     r"^(?:来源|稿源|作者|编辑|责任编辑|记者|发布时间|时间|日期)\s*(?:[:：]\s*(?P<value>.{0,20}))?$"
 )
 META_VALUE_MAX_CHARS = 12  # the line after a bare 来源 label is its value when this short
+# An info bar on one line: 2026-11-20 14:30 来源：江南晚报 作者：李明 浏览：1024 (no sentence in
+# it, a date or two labels); trafilatura keeps it as the first paragraph of some layouts.
+INFO_BAR_LABEL = re.compile(r"(?:来源|稿源|作者|记者|编辑|浏览|点击|阅读|发布|时间|日期|字号|字体)\s*[:：]")
+NAV_ITEM_MAX_CHARS = 8  # a menu item or breadcrumb step: 网站首页, 政务公开
+INFO_BAR_MAX_CHARS = 80
+SENTENCE_MARK = re.compile(r"[。，；！？]")
 # A <time> in these is someone else's time: a comment, a reply, a related or recommended link.
 FOREIGN_BLOCK = re.compile(r"comment|reply|discuss|cmt|related|relevant|recommend|xgxw", re.IGNORECASE)
 LINK_SHARE = 0.8  # a trafilatura block with this much of its text in links is navigation
@@ -188,13 +194,9 @@ class GenericArticleV1(Parser):
     def _lines(self) -> list[str]:
         """trafilatura's main text, one line per paragraph, without the headline and decoration."""
         blocks = [block for block in self._extracted.body if not mostly_links(block)]
-        lines = drop_leading_meta([line for block in blocks for line in block_lines(block)])
         title = clean.normalise_whitespace(self._title or "")
-        return [
-            x
-            for x in lines
-            if x != title and not any(p.match(x) for p in (DECORATION_LINE, PROMO_LINE, PAGER_LINE))
-        ]
+        lines = drop_leading_meta([line for block in blocks for line in block_lines(block) if line != title])
+        return [x for x in lines if not any(p.match(x) for p in (DECORATION_LINE, PROMO_LINE, PAGER_LINE))]
 
     @cached_property
     def _site_name(self) -> str | None:
@@ -292,25 +294,59 @@ def block_lines(block) -> list[str]:
     if block.tag == "list":
         return [line for item in block.iter("item") for line in block_lines(item)]
     if block.tag == "table":
-        rows = (
-            " ".join("".join(c.itertext()).strip() for c in row.iter("cell")) for row in block.iter("row")
-        )
-        return [clean.normalise_whitespace(r) for r in rows if r.strip()]
+        return [line for row in block.iter("row") if not mostly_links(row) for line in row_lines(row)]
     for lb in block.iter("lb"):
         lb.tail = "\n" + (lb.tail or "")
     text = "".join(block.itertext())
     return [x for x in (clean.normalise_whitespace(t) for t in text.split("\n")) if x]
 
 
+def row_lines(row) -> list[str]:
+    """A table row: its cells joined by a space; a row of one cell (a layout table holding the
+    article, common on government sites) keeps its paragraphs and <br> breaks as lines."""
+    cells = list(row.iter("cell"))
+    if len(cells) != 1:
+        text = " ".join("".join(c.itertext()).strip() for c in cells)
+        return [clean.normalise_whitespace(text)] if text.strip() else []
+    for node in cells[0].iter("p", "lb"):
+        if node.tag == "p":
+            node.text = "\n" + (node.text or "")
+        node.tail = "\n" + (node.tail or "")
+    return [x for x in (clean.normalise_whitespace(t) for t in "".join(cells[0].itertext()).split("\n")) if x]
+
+
+def is_navigation(line: str) -> bool:
+    """当前位置：首页 > 政务公开, or 网站首页 | 政务公开: a breadcrumb or a menu row, not text."""
+    if BREADCRUMB_LABEL.match(line):
+        return True
+    pieces = [p.strip() for p in re.split(r"[|>»]", line)]
+    return len(pieces) >= 2 and all(0 < len(p) <= NAV_ITEM_MAX_CHARS for p in pieces) and not SENTENCE_MARK.search(line)
+
+
 def drop_leading_meta(lines: list[str]) -> list[str]:
-    """Lines before the text that are header metadata (META_PIECE, META_LABEL and its value)."""
+    """Lines before the text that are header metadata (META_PIECE, META_LABEL and its value, an
+    info bar), navigation, or boilerplate that a layout table put first."""
     i = 0
-    while i < len(lines) and (META_PIECE.match(lines[i]) or META_LABEL.match(lines[i])):
+    while i < len(lines) and (
+        META_PIECE.match(lines[i])
+        or META_LABEL.match(lines[i])
+        or is_info_bar(lines[i])
+        or is_navigation(lines[i])
+        or clean.is_boilerplate(lines[i])
+    ):
         label = META_LABEL.match(lines[i])
         i += 1
         if label and not label["value"] and i < len(lines) and len(lines[i]) <= META_VALUE_MAX_CHARS:
             i += 1
     return lines[i:]
+
+
+def is_info_bar(line: str) -> bool:
+    """Date, source, author and view-count pieces on one line, no sentence: see INFO_BAR_LABEL."""
+    if len(line) > INFO_BAR_MAX_CHARS or SENTENCE_MARK.search(line):
+        return False
+    labels = len(INFO_BAR_LABEL.findall(line))
+    return labels >= 2 or (labels >= 1 and bool(ANY_DATE.search(line)))
 
 
 def mostly_links(block) -> bool:

@@ -81,3 +81,14 @@ def test_concurrent_upgrades_do_not_collide(empty_dsn):
 def test_unreachable_database_gives_a_clear_error(tmp_path):
     with pytest.raises(db.DatabaseUnavailable, match="cannot connect to the article database"):
         db.connect(f"postgresql://postgres@/nope?host={tmp_path}&connect_timeout=2")
+
+
+def test_article_fields_are_the_articles_columns(dsn):
+    """One contract: every field of the Article dataclass is a column of the same name."""
+    from dataclasses import fields
+
+    from processing.article import Article
+
+    with psycopg.connect(dsn) as conn:
+        missing = {f.name for f in fields(Article)} - columns(conn, "articles")
+    assert missing == set()
