@@ -14,7 +14,7 @@ field needs a small search, kept in module-level helpers below the class.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime
 from functools import cached_property
 
 import trafilatura
@@ -22,7 +22,8 @@ from bs4 import Tag
 
 from processing import bylines, clean
 from processing.article import Article
-from processing.parsers.base import SHANGHAI, ParseError, Parser, shanghai
+from processing.dates import ANY_DATE, date_in, parse_date, url_date
+from processing.parsers.base import ParseError, Parser
 
 # A site name after the headline: 标题_新华网, 标题 - 澎湃新闻, 标题 | 人民网, 標題_鑫聞資訊網,
 # 标题--江苏频道--人民网 (applied until nothing changes). Only names that end like a site name
@@ -31,15 +32,6 @@ SITE_SUFFIX = re.compile(
     r"\s*(?:--?|_|\||｜|—|–|－)\s*[^-_|｜—–－]{1,20}?"
     r"(?:网|網|新传媒|新傳媒|日报|日報|晚报|晚報|新闻|新聞|在线|在線|频道|頻道|客户端|政府|官网|门户|资讯|資訊|\.com|\.cn)\s*$"
 )
-# Dates as Chinese sites print them: 2026-11-14 08:12, 2026/11/14 08:12:30, 2026年11月14日 08:12,
-# 2026年11月14日08:12, 2026.11.14, and 2026 11/14 08:12 (a date block in separate elements, as
-# wxrb's div.ldate).
-DATE = (
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.年]|\s)\s*(?P<mo>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
-    r"(?:\s*(?P<h>\d{1,2})\s*[:：时]\s*(?P<mi>\d{2})(?:\s*[:：分]\s*(?P<s>\d{2}))?)?"
-)
-LABELLED_DATE = re.compile(rf"(?:发布时间|发布日期|发表时间|时间|日期)\s*[:：]\s*{DATE}")
-ANY_DATE = re.compile(DATE)
 # Meta tags that carry the publication time (ISO 8601 or the formats above).
 DATE_METAS = (
     "meta[property='article:published_time']",
@@ -47,16 +39,6 @@ DATE_METAS = (
     "meta[name=publishdate]",
     "meta[name=PubDate]",
     "meta[itemprop=datePublished]",
-)
-# Dates in URLs of other sites: /2026/11/14/, /20261114/, /2026-11/14/, /202611/14/, /2026/1114/,
-# and the government CMS's t20261114_123.shtml.
-URL_DATES = (
-    re.compile(r"/(?P<y>\d{4})/(?P<mo>\d{1,2})/(?P<d>\d{1,2})/"),
-    re.compile(r"/(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})/"),
-    re.compile(r"/(?P<y>\d{4})-(?P<mo>\d{2})/(?P<d>\d{2})/"),
-    re.compile(r"/(?P<y>\d{4})(?P<mo>\d{2})/(?P<d>\d{2})/"),
-    re.compile(r"/(?P<y>\d{4})/(?P<mo>\d{2})(?P<d>\d{2})/"),
-    re.compile(r"/t(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})_\d+"),
 )
 # 来源：新华社, 来源: 人民网, 稿源：…, 文章来源：…, up to a space, a separator or the next label.
 SOURCE = re.compile(
@@ -108,7 +90,6 @@ HEADLINE_SHARE = 1.5  # a line is the headline when it is inside it and at least
 SHORT_PREFIX = 4  # characters of a body line searched when its 12-character start is split over tags
 CONTAINERS = ("div", "section", "article", "main", "td", "body", "html")  # what holds a body's images
 NOT_TEXT = ("script", "style", "noscript", "template", "title", "textarea")
-YEARS = range(1990, 2101)  # a publication year outside is a placeholder (0001-01-01) or garbage
 
 
 class GenericArticleV1(Parser):
@@ -320,7 +301,11 @@ def is_navigation(line: str) -> bool:
     if BREADCRUMB_LABEL.match(line):
         return True
     pieces = [p.strip() for p in re.split(r"[|>»]", line)]
-    return len(pieces) >= 2 and all(0 < len(p) <= NAV_ITEM_MAX_CHARS for p in pieces) and not SENTENCE_MARK.search(line)
+    return (
+        len(pieces) >= 2
+        and all(0 < len(p) <= NAV_ITEM_MAX_CHARS for p in pieces)
+        and not SENTENCE_MARK.search(line)
+    )
 
 
 def drop_leading_meta(lines: list[str]) -> list[str]:
@@ -354,46 +339,6 @@ def mostly_links(block) -> bool:
     text = "".join(block.itertext()).strip()
     linked = sum(len("".join(ref.itertext()).strip()) for ref in block.iter("ref"))
     return bool(text) and linked >= LINK_SHARE * len(text)
-
-
-def parse_date(text: str) -> tuple[datetime | None, str | None]:
-    """An ISO 8601 value (converted to Asia/Shanghai; naive means Shanghai) or a DATE text."""
-    text = text.strip()
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return date_in(text)
-    if value.year not in YEARS:
-        return None, None
-    value = value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value.astimezone(SHANGHAI)
-    return value, "page" if re.search(r"\d[T ]\d", text) else "page_date"
-
-
-def date_in(text: str) -> tuple[datetime | None, str | None]:
-    """The first valid date in ``text``, a labelled one (发布时间：…) first."""
-    for pattern in (LABELLED_DATE, ANY_DATE):
-        for match in pattern.finditer(text):
-            day = shanghai(int(match["y"]), int(match["mo"]), int(match["d"]))
-            if day is None or day.year not in YEARS:
-                continue
-            if match["h"] is None:
-                return day, "page_date"
-            try:
-                return day.replace(
-                    hour=int(match["h"]), minute=int(match["mi"]), second=int(match["s"] or 0)
-                ), "page"
-            except ValueError:
-                return day, "page_date"
-    return None, None
-
-
-def url_date(url: str | None) -> tuple[datetime | None, str | None]:
-    for pattern in URL_DATES:
-        for match in pattern.finditer(url or ""):
-            day = shanghai(int(match["y"]), int(match["mo"]), int(match["d"]))
-            if day and day.year in YEARS:
-                return datetime.combine(day.date(), time(0, 0), SHANGHAI), "url"
-    return None, None
 
 
 def is_foreign(node: Tag) -> bool:
