@@ -55,13 +55,15 @@ def to_simplified(text: str) -> str:
 # simplified page changes almost none, but t2s would still rewrite the odd character of a name
 # (顾昇 -> 顾升, evaluation case portal_gb18030_undeclared), so simplified text is left alone.
 TRADITIONAL_SHARE = 0.05
+TRADITIONAL_MIN_CHARS = 2  # one changed character in a short line is a name, not a script
 
 
 def is_traditional(text: str) -> bool:
     simple = to_simplified(text)
     han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
     changed = sum(1 for a, b in zip(text, simple, strict=False) if a != b)
-    return han > 0 and len(simple) == len(text) and changed / han >= TRADITIONAL_SHARE
+    return (han > 0 and len(simple) == len(text) and changed >= TRADITIONAL_MIN_CHARS
+            and changed / han >= TRADITIONAL_SHARE)
 
 
 def strip_stray_tags(text: str) -> str:

@@ -42,6 +42,9 @@ def test_clean_paragraphs_on_seed_drops_footer_and_stray_tag():
         "分享到：",
         "字号：大 中 小",
         "首页 > 新闻中心 > 无锡新闻 > 正文",
+        "【打印本页】【关闭窗口】",
+        "【字体：大 中 小】【打印】【关闭】",
+        "相关链接：",
     ],
 )
 def test_site_boilerplate_lines(line):
@@ -55,6 +58,8 @@ def test_site_boilerplate_lines(line):
         "市民可拨打服务热线咨询版权登记事宜。",
         "首页设计获奖作品将在惠山古镇展出。",
         "从签订土地出让合同到拿到施工许可证，平均用时压缩到9个工作日以内。",
+        "关闭窗口期内，企业仍可线上办理。",
+        "打印机产业链在锡山区集聚。",
     ],
 )
 def test_news_sentences_survive(line):
@@ -67,6 +72,7 @@ def test_whitespace_indents_and_nbsp():
 
 def test_stray_tags_and_entities():
     assert clean.strip_stray_tags("根基。</p>") == "根基。"
+    assert clean.strip_stray_tags("根基。&amp;lt;/p&amp;gt;") == "根基。"  # escaped twice
     assert clean.strip_stray_tags("A&amp;B <b>粗</b>") == "A&B 粗"
     assert clean.strip_stray_tags("a < b 且 c > d") == "a < b 且 c > d"
 
@@ -79,3 +85,15 @@ def test_editor_line(line):
 def test_editor_lines_leave_the_body():
     assert clean.clean_paragraphs(["正文第一段。", "责任编辑：王五"]) == ["正文第一段。"]
 
+
+def test_traditional_text_is_recognised_and_simplified_text_left_alone():
+    assert clean.is_traditional("錫山區委書記方力就帶隊前往北京開展招商活動")
+    assert not clean.is_traditional("记者顾昇报道：锡山区推进项目建设")  # 昇 would become 升 under t2s
+
+
+def test_link_only_paragraphs_are_dropped():
+    from bs4 import BeautifulSoup
+
+    zoom = BeautifulSoup('<div><p>正文，有<a href="/x">一个链接</a>。</p><p><a href="/y">《另一篇》</a></p></div>', "lxml")
+    texts = [p.get_text() for p in clean.drop_link_only_blocks(zoom.div).find_all("p")]
+    assert texts == ["正文，有一个链接。"]
