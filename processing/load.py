@@ -24,6 +24,7 @@ class PageResult:
     parser_version: str
     article: Article | None = None
     keywords: list[tuple[str, float]] = field(default_factory=list)
+    tokens: tuple[str, str, str] | None = None  # (tokens_version, title_tokens, body_tokens) for search
     skip_reason: str | None = None
     flagged: bool = False  # extracted, but too garbled to load: recorded, not written to articles
 
@@ -37,7 +38,7 @@ ARTICLE_COLUMNS = (
     "published_at", "published_at_source", "source", "authors", "photographers", "editor", "lead",
     "body", "paragraphs", "images", "char_count", "parser", "parser_version", "content_hash",
     "cleaning", "original_text", "encoding_declared", "encoding_used", "garble_ratio",
-    "first_seen_at", "raw_page_id",
+    "first_seen_at", "raw_page_id", "tokens_version", "title_tokens", "body_tokens",
 )
 
 
@@ -76,5 +77,5 @@ def _article_row(result: PageResult) -> tuple:
         a.editor, a.lead, a.body, a.paragraphs, Jsonb(a.images), a.char_count, a.parser,
         a.parser_version, a.content_hash, Jsonb(a.cleaning), a.original_text,
         a.encoding_declared, a.encoding_used, a.garble_ratio, result.first_seen_at,
-        result.raw_page_id,
+        result.raw_page_id, *(result.tokens or (None, None, None)),
     )

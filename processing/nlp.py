@@ -9,13 +9,12 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from pathlib import Path
 
-from processing import settings
+from processing import dictionaries, settings
 
-# Place and institution names of Wuxi that jieba's general dictionary splits (新吴区 -> 新/吴区).
-# The full, versioned dictionary is the text-intelligence work; this is its seed.
-USER_DICT = Path(__file__).resolve().parent / "data" / "wuxi_userdict.txt"
+# Place and institution names of Wuxi that jieba's general dictionary splits (新吴区 -> 新/吴区);
+# versioned data, loaded by processing.dictionaries (which skips the files' comment lines).
+USER_DICT = dictionaries.USER_DICT
 
 # Keywords worth keeping: two or more CJK characters, or a Latin/number term like 5G or G312.
 KEYWORD_SHAPE = re.compile(r"^([\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]{1,})$")
@@ -28,7 +27,8 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    jieba.load_userdict(str(USER_DICT))
+    dictionaries.load_into(jieba)
+    jieba.analyse.default_tfidf.stop_words |= dictionaries.stopwords()
     return jieba
 
 
@@ -37,8 +37,21 @@ def segment(text: str) -> list[str]:
     return [token for token in _jieba().lcut(text) if token.strip()]
 
 
+def search_segment(text: str) -> list[str]:
+    """Tokens for a search index: jieba's search mode also emits the words inside a long one
+    (锡山区 -> 锡山, 山区, 锡山区), so a shorter query finds it."""
+    return [token for token in _jieba().cut_for_search(text) if token.strip()]
+
+
+def dictionary_version() -> str:
+    """Versions of the user dictionary, stopwords and gazetteer (processing/data)."""
+    return dictionaries.version()
+
+
 def keywords(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE) -> list[tuple[str, float]]:
-    """(keyword, weight) by TF-IDF, strongest first."""
+    """(keyword, weight) by TF-IDF, strongest first; stopwords (processing/data) never count."""
     analyse = _jieba().analyse
     found = analyse.extract_tags(text, topK=top_k * 2, withWeight=True)
-    return [(word, float(weight)) for word, weight in found if KEYWORD_SHAPE.match(word)][:top_k]
+    stop = dictionaries.stopwords()
+    kept = [(word, float(weight)) for word, weight in found if KEYWORD_SHAPE.match(word) and word not in stop]
+    return kept[:top_k]

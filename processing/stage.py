@@ -15,7 +15,7 @@ from datetime import date
 
 import psycopg
 
-from processing import nlp, settings
+from processing import nlp, search, settings
 from processing.decode import NotHtmlError
 from processing.extract import extract, is_flagged
 from processing.load import PageResult, load_batch
@@ -82,7 +82,9 @@ def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first
                               f"encoding declared {result.article.encoding_declared}, used {result.article.encoding_used}")
         log.warning("flagged raw page %s (%s): %s", raw_id, url, result.skip_reason)
         return result
-    result.keywords = nlp.keywords(f"{result.article.title}\n{result.article.body}")
+    article = result.article
+    result.keywords = nlp.keywords(f"{article.title}\n{article.body}")
+    result.tokens = (search.tokens_version(), search.index_tokens(article.title), search.index_tokens(article.body))
     return result
 
 

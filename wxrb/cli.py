@@ -87,6 +87,21 @@ def cmd_reprocess(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from processing import search
+    from wxrb import db
+
+    with db.connect(db.database_url()) as conn:
+        hits = search.search(conn, args.query, args.since, args.until, args.limit)
+    if not hits:
+        print(f"no article matches {search.query_words(args.query) or args.query!r}", file=sys.stderr)
+        return 0
+    for hit in hits:
+        when = f"{hit.published_at:%Y-%m-%d %H:%M}" if hit.published_at else "-"
+        print(f"{hit.rank:6.3f}  {when}  {hit.site}·{hit.channel or '-'}  {hit.title}\n        {hit.url}")
+    return 0
+
+
 def cmd_run(args) -> int:
     """The daily job without Airflow, through the same functions the DAG calls."""
     from wxrb import db, jobs, summary
@@ -281,6 +296,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("process", help="extract articles from raw pages not processed yet")
     p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("search", help="ranked full-text search of the articles (jieba words, all required)")
+    p.add_argument("query", help="words or a phrase, e.g. 锡山区专精特新 (segmented with jieba)")
+    p.add_argument("--since", type=_day, help="first publication date, YYYY-MM-DD (Asia/Shanghai)")
+    p.add_argument("--until", type=_day, help="last publication date, YYYY-MM-DD (Asia/Shanghai)")
+    p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("reprocess", help="extract stored raw pages again (no crawling); new content makes a new version")
     p.add_argument("--since", type=_day, help="first URL date, YYYY-MM-DD (default: unbounded)")

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 EMBEDDED_DB_NAME = "wxrb"
 MIGRATIONS_DIR = config.SQL_DIR / "migrations"
+VIEWS_DIR = config.SQL_DIR / "views"
 
 
 # --- which server -------------------------------------------------------------------------
@@ -168,7 +169,20 @@ def upgrade(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[
                 )
             applied_now.append(migration.path.name)
             log.info("applied migration %s", migration.path.name)
+        if directory == MIGRATIONS_DIR:
+            refresh_views(conn)
     finally:
         conn.execute("SELECT pg_advisory_unlock(hashtext('wxrb_schema_migrations'))")
         conn.autocommit = autocommit
     return applied_now
+
+
+def refresh_views(conn: psycopg.Connection, directory: Path = VIEWS_DIR) -> None:
+    """(Re)create the analyst views, sql/views/*.sql in name order, in one transaction.
+
+    Views hold no data, so unlike migrations they are simply replaced on every upgrade: a view
+    file is edited in place, and its comment says what it answers.
+    """
+    with conn.transaction():
+        for path in sorted(directory.glob("*.sql")):
+            conn.execute(path.read_text(encoding="utf-8"))

@@ -3,7 +3,8 @@ CREATE TEMP TABLE articles_staging ON COMMIT DROP AS
 SELECT url, site, doc_id, channel, page_no, page_name, kicker, title, subtitle, published_at,
        published_at_source, source, authors, photographers, editor, lead, body, paragraphs, images,
        char_count, parser, parser_version, content_hash, cleaning, original_text,
-       encoding_declared, encoding_used, garble_ratio, first_seen_at, raw_page_id
+       encoding_declared, encoding_used, garble_ratio, first_seen_at, raw_page_id,
+       tokens_version, title_tokens, body_tokens
   FROM articles WITH NO DATA;
 CREATE TEMP TABLE keywords_staging (url text, keyword text, weight real, method text, rank integer)
     ON COMMIT DROP;

@@ -5,11 +5,12 @@ INSERT INTO articles AS a (url, site, doc_id, channel, page_no, page_name, kicke
                            editor, lead, body, paragraphs, images, char_count, parser,
                            parser_version, content_hash, cleaning, original_text,
                            encoding_declared, encoding_used, garble_ratio, first_seen_at,
-                           raw_page_id)
+                           raw_page_id, tokens_version, title_tokens, body_tokens)
 SELECT url, site, doc_id, channel, page_no, page_name, kicker, title, subtitle, published_at,
        published_at_source, source, authors, photographers, editor, lead, body, paragraphs, images,
        char_count, parser, parser_version, content_hash, cleaning, original_text,
-       encoding_declared, encoding_used, garble_ratio, first_seen_at, raw_page_id
+       encoding_declared, encoding_used, garble_ratio, first_seen_at, raw_page_id,
+       tokens_version, title_tokens, body_tokens
   FROM articles_staging
     ON CONFLICT (url) DO UPDATE SET
        site = excluded.site, doc_id = excluded.doc_id, channel = excluded.channel,
@@ -23,18 +24,20 @@ SELECT url, site, doc_id, channel, page_no, page_name, kicker, title, subtitle, 
        parser_version = excluded.parser_version, cleaning = excluded.cleaning,
        original_text = excluded.original_text, encoding_declared = excluded.encoding_declared,
        encoding_used = excluded.encoding_used, garble_ratio = excluded.garble_ratio,
-       raw_page_id = excluded.raw_page_id,
+       raw_page_id = excluded.raw_page_id, tokens_version = excluded.tokens_version,
+       title_tokens = excluded.title_tokens, body_tokens = excluded.body_tokens,
        first_seen_at = least(a.first_seen_at, excluded.first_seen_at),
        updated_at = CASE WHEN a.content_hash = excluded.content_hash THEN a.updated_at ELSE now() END,
        content_hash = excluded.content_hash
  WHERE (a.content_hash, a.parser, a.parser_version, a.raw_page_id, a.channel, a.page_no,
         a.page_name, a.published_at, a.published_at_source, a.source, a.authors, a.photographers,
         a.editor, a.lead, a.images, a.cleaning, a.encoding_declared, a.encoding_used,
-        a.garble_ratio, a.first_seen_at)
+        a.garble_ratio, a.first_seen_at, a.tokens_version, a.title_tokens, a.body_tokens)
        IS DISTINCT FROM
        (excluded.content_hash, excluded.parser, excluded.parser_version, excluded.raw_page_id,
         excluded.channel, excluded.page_no, excluded.page_name, excluded.published_at,
         excluded.published_at_source, excluded.source, excluded.authors, excluded.photographers,
         excluded.editor, excluded.lead, excluded.images, excluded.cleaning,
         excluded.encoding_declared, excluded.encoding_used, excluded.garble_ratio,
-        least(a.first_seen_at, excluded.first_seen_at));
+        least(a.first_seen_at, excluded.first_seen_at), excluded.tokens_version,
+        excluded.title_tokens, excluded.body_tokens);
