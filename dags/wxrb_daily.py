@@ -63,7 +63,7 @@ def wxrb_daily():
 
         report = jobs.process()
         return {"pending": report.pending, "loaded": report.loaded, "skipped": report.skipped,
-                "flagged": report.flagged, "new_versions": report.new_versions}
+                "flagged": report.flagged, "new_versions": report.new_versions, "clustered": report.clustered}
 
     @task
     def quality_check(crawl_run_ids: list[int]) -> dict:

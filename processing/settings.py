@@ -4,3 +4,6 @@ BATCH_SIZE = 200  # raw pages decoded, parsed and loaded per transaction
 KEYWORDS_PER_ARTICLE = 10
 KEYWORD_METHOD = "tfidf_jieba"  # jieba's TF-IDF with its bundled IDF table
 # Quality check: a loaded body must never contain one of boilerplate.FOOTER_MARKERS.
+# Bump when the entity, figure or story code changes what it extracts: stored rows say which
+# version made them (articles.nlp_version), so `wxrb reprocess` knows what to rebuild.
+NLP_EXTRACTORS_VERSION = "2026.11.1"

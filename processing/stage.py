@@ -15,7 +15,7 @@ from datetime import date
 
 import psycopg
 
-from processing import nlp, search, settings
+from processing import dedup, dictionaries, entities, figures, nlp, search, settings, stories
 from processing.decode import NotHtmlError
 from processing.extract import extract, is_flagged
 from processing.load import PageResult, load_batch
@@ -33,12 +33,13 @@ class StageReport:
     skipped: int = 0
     flagged: int = 0
     new_versions: int = 0
+    clustered: int = 0  # articles given (or moved to) a story cluster
 
     def __str__(self) -> str:
         text = f"{self.pending} raw pages: {self.loaded} articles loaded, {self.skipped} skipped"
         if self.flagged:
             text += f", {self.flagged} flagged as garbled (not loaded)"
-        return text + f", {self.new_versions} new article versions"
+        return text + f", {self.new_versions} new article versions, {self.clustered} clustered into stories"
 
 
 def pending_pages(conn: psycopg.Connection) -> list[int]:
@@ -82,10 +83,36 @@ def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first
                               f"encoding declared {result.article.encoding_declared}, used {result.article.encoding_used}")
         log.warning("flagged raw page %s (%s): %s", raw_id, url, result.skip_reason)
         return result
-    article = result.article
-    result.keywords = nlp.keywords(f"{article.title}\n{article.body}")
-    result.tokens = (search.tokens_version(), search.index_tokens(article.title), search.index_tokens(article.body))
+    enrich(result)
     return result
+
+
+def enrich(result: PageResult) -> None:
+    """The text intelligence of one extracted article: keywords, search tokens, entities,
+    figures and the signature that finds its other copies."""
+    article = result.article
+    text = stories.article_text(article.title, article.paragraphs)
+    result.keywords = nlp.keywords(text)
+    result.tokens = (search.tokens_version(), search.index_tokens(article.title), search.index_tokens(article.body))
+    result.entities = entities.extract_entities(text)
+    result.figures = figures.extract_figures(article.body)
+    result.minhash = dedup.signature_bytes(text)
+    result.nlp_version = nlp_version()
+
+
+def nlp_version() -> str:
+    return f"{dictionaries.version()} / extractors {settings.NLP_EXTRACTORS_VERSION}"
+
+
+def refresh_places(conn: psycopg.Connection) -> None:
+    """The gazetteer into ``places`` (a handful of rows; upserted on every run)."""
+    version = dictionaries.file_version(dictionaries.GAZETTEER)
+    rows = [{"name": p.normalised, "level": p.level, "parent": p.parent,
+             "ancestors": [a.normalised for a in p.ancestors()], "aliases": list(p.aliases), "version": version}
+            for p in dictionaries.gazetteer()]
+    with conn.transaction(), conn.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.executemany(query("refresh_places"), rows)
 
 
 def process_pending(conn: psycopg.Connection, batch_size: int = settings.BATCH_SIZE) -> StageReport:
@@ -121,6 +148,7 @@ def reprocess(conn: psycopg.Connection, since: date | None = None, until: date |
 def _process(conn: psycopg.Connection, ids: list[int], batch_size: int,
              parser: type[Parser] | None = None) -> StageReport:
     report = StageReport(pending=len(ids))
+    refresh_places(conn)
     log.info("processing %d raw pages in batches of %d", len(ids), batch_size)
     for start in range(0, len(ids), batch_size):
         rows = conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
@@ -132,4 +160,5 @@ def _process(conn: psycopg.Connection, ids: list[int], batch_size: int,
         log.info("processed %d/%d raw pages (%d loaded, %d skipped, %d flagged, %d new versions)",
                  min(start + batch_size, len(ids)), len(ids), report.loaded, report.skipped,
                  report.flagged, report.new_versions)
+    report.clustered = stories.cluster_new(conn)
     return report

@@ -43,7 +43,12 @@ def pg_server(isolated_state) -> str:
 @pytest.fixture
 def empty_dsn(pg_server) -> str:
     """A brand-new empty database on the session server."""
-    name = f"test_{os.getpid()}_{next(_counter)}"
+    return fresh_database(pg_server)
+
+
+def fresh_database(pg_server: str, label: str = "test") -> str:
+    """Create an empty database on the session server; return its DSN (module fixtures use it)."""
+    name = f"{label}_{os.getpid()}_{next(_counter)}"
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return pg_server.replace("/postgres?", f"/{name}?")

@@ -1,0 +1,90 @@
+"""Entities, figures, places and story clusters as loaded into PostgreSQL from the replica."""
+
+from datetime import date
+
+import psycopg
+import pytest
+
+from processing.stage import reprocess
+from processing.urls import canonical_url
+from wxrb import jobs
+
+START, END = date(2026, 11, 10), date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def loaded(replica, pg_server, tmp_path_factory):
+    """Portal and 无锡日报 over the whole replica, crawled and processed once for the module."""
+    import os
+
+    from tests.conftest import fresh_database
+
+    dsn = fresh_database(pg_server, "enrich")
+    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "WXRB_PORTAL_URL", "WXRB_EPAPER_URL", "WXRB_CRAWL_PROFILE")}
+    os.environ.update(DATABASE_URL=dsn, WXRB_PORTAL_URL=replica.base_url, WXRB_EPAPER_URL=replica.base_url,
+                      WXRB_CRAWL_PROFILE="replica")
+    try:
+        jobs.migrate()
+        jobs.crawl("portal", START, END)
+        jobs.crawl("epaper_wxrb", START, END)
+        report = jobs.process()
+        yield dsn, report
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_copies_of_a_story_share_exactly_one_story_id(loaded, manifest, replica):
+    dsn, _ = loaded
+    url = lambda path: canonical_url(replica.base_url + path)  # noqa: E731
+    expected = {frozenset({url(e["url"]), url(e["same_story_as"])})
+                for e in manifest["epaper_articles"] if e["site"] == "epaper_wxrb" and e["same_story_as"]}
+    with psycopg.connect(dsn) as conn:
+        stories = conn.execute("SELECT story_id, array_agg(url ORDER BY url) FROM articles"
+                               " GROUP BY story_id HAVING count(*) > 1").fetchall()
+        unclustered = conn.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0]
+    assert expected and {frozenset(urls) for _, urls in stories} == expected
+    assert unclustered == 0
+
+
+def test_the_seed_article_names_its_places_people_and_figures(loaded):
+    dsn, _ = loaded
+    with psycopg.connect(dsn) as conn:
+        article_id, = conn.execute("SELECT id FROM articles WHERE '尹晖' = ANY(authors)").fetchone()
+        places = dict(conn.execute("SELECT name, mentions FROM article_entities"
+                                   " WHERE article_id = %s AND kind = 'place'", [article_id]).fetchall())
+        people = dict(conn.execute("SELECT name, role FROM article_entities"
+                                   " WHERE article_id = %s AND kind = 'person'", [article_id]).fetchall())
+        figures = conn.execute("SELECT what, value, unit FROM article_figures WHERE article_id = %s",
+                               [article_id]).fetchall()
+        ancestors, = conn.execute("SELECT ancestors FROM places WHERE name = '鹅湖镇'").fetchone()
+    assert places["锡山区"] >= 5 and "鹅湖镇" in places
+    assert people.get("方力") == "区委书记"
+    assert ("新增省级以上专精特新企业", 78, "家") in {(w, int(v), u) for w, v, u in figures if v == int(v)}
+    assert ancestors == ["锡山区", "无锡市"]
+
+
+def test_every_article_has_entities_signature_and_versions(loaded):
+    dsn, _ = loaded
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE minhash IS NULL OR nlp_version IS NULL),"
+            " count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = a.id))"
+            " FROM articles a").fetchone()
+    total, unsigned, without_entities = row
+    assert total > 250 and unsigned == 0
+    assert without_entities < total * 0.05  # nearly every Wuxi story names a place
+
+
+def test_reprocessing_keeps_stories_entities_and_figures(loaded):
+    dsn, _ = loaded
+    snapshot_sql = ("SELECT (SELECT array_agg(story_id ORDER BY id) FROM articles),"
+                    " (SELECT count(*) FROM article_entities), (SELECT sum(value) FROM article_figures)")
+    with psycopg.connect(dsn) as conn:
+        before = conn.execute(snapshot_sql).fetchone()
+        report = reprocess(conn, START, END)
+        after = conn.execute(snapshot_sql).fetchone()
+    assert report.new_versions == 0 and after == before
