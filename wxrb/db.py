@@ -178,7 +178,7 @@ def upgrade(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[
 
 
 def refresh_views(conn: psycopg.Connection, directory: Path = VIEWS_DIR) -> None:
-    """(Re)create the analyst views, sql/views/*.sql in name order, in one transaction.
+    """(Re)create the analyst views and their grants, sql/views/*.sql in name order, in one transaction.
 
     Views hold no data, so unlike migrations they are simply replaced on every upgrade: a view
     file is edited in place, and its comment says what it answers.

@@ -14,9 +14,12 @@ def render(dsn: str) -> str:
         totals = conn.execute(query("summary_totals")).fetchone()
         per_channel_day = conn.execute(query("summary_per_channel_day")).fetchall()
         top = conn.execute(query("summary_top_keywords"), {"limit": 15}).fetchall()
+        places, orgs, people, figures, stories, multi, flagged = conn.execute(query("summary_intelligence")).fetchone()
     lines = [
-        f"Loaded: {totals[0]} articles from {totals[1]} raw pages ({totals[4]} pages skipped), "
-        f"{totals[2]} keywords, {totals[3]} crawl runs.",
+        f"Loaded: {totals[0]} articles from {totals[1]} raw pages ({totals[4]} pages skipped, {flagged} flagged"
+        f" as garbled), {totals[2]} keywords, {totals[3]} crawl runs.",
+        f"Found (per article): {places} places, {orgs} organisations, {people} people, {figures} figures;"
+        f" {stories} stories, {multi} of them printed more than once (view `stories`).",
         "",
         "Articles per channel and day:",
         *_pivot(per_channel_day),
@@ -30,6 +33,7 @@ def render(dsn: str) -> str:
     lines += [
         "Open it with psql:  .venv/bin/wxrb db psql",
         "  e.g. SELECT published_at, channel, title, authors FROM articles ORDER BY published_at DESC LIMIT 10;",
+        "Search it:  .venv/bin/wxrb search 专精特新     Analyst guide: docs/analyst-guide.md",
     ]
     return "\n".join(lines)
 
