@@ -8,7 +8,6 @@ from datetime import datetime
 import psycopg
 from psycopg.types.json import Jsonb
 
-from processing import settings
 from processing.article import Article
 from processing.sql import query
 
@@ -23,7 +22,7 @@ class PageResult:
     parser: str
     parser_version: str
     article: Article | None = None
-    keywords: list[tuple[str, float]] = field(default_factory=list)
+    keywords: list[tuple[str, str, list[tuple[str, float]]]] = field(default_factory=list)  # (method, model version, [(keyword, weight)])
     tokens: tuple[str, str, str] | None = None  # (tokens_version, title_tokens, body_tokens) for search
     entities: list = field(default_factory=list)  # processing.entities.Entity
     figures: list = field(default_factory=list)  # processing.figures.Figure
@@ -57,12 +56,11 @@ def load_batch(conn: psycopg.Connection, results: list[PageResult]) -> int:
             for result in results:
                 if result.status == "loaded":
                     copy.write_row(_article_row(result))
-        with cursor.copy("COPY keywords_staging (url, keyword, weight, method, rank) FROM STDIN") as copy:
-            for result in results:
-                if result.status != "loaded":
-                    continue
-                for rank, (keyword, weight) in enumerate(result.keywords, start=1):
-                    copy.write_row((result.url, keyword, weight, settings.KEYWORD_METHOD, rank))
+        with cursor.copy("COPY keywords_staging (url, keyword, weight, method, rank, model_version) FROM STDIN") as copy:
+            for r in loaded:
+                for method, version, found in r.keywords:
+                    for rank, (keyword, weight) in enumerate(found, start=1):
+                        copy.write_row((r.url, keyword, weight, method, rank, version))
         with cursor.copy(
             "COPY processing_staging (raw_page_id, parser, parser_version, status, url, message) FROM STDIN"
         ) as copy:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from pathlib import Path
 
 from processing import dictionaries, settings
 
 # Place and institution names of Wuxi that jieba's general dictionary splits (新吴区 -> 新/吴区);
 # versioned data, loaded by processing.dictionaries (which skips the files' comment lines).
 USER_DICT = dictionaries.USER_DICT
+
+# Parts of speech TextRank ranks: place (ns), organisation (nt), other proper (nz) names, nouns, verbal nouns.
+TEXTRANK_POS = ("ns", "nt", "nz", "n", "vn")
 
 # Keywords worth keeping: two or more CJK characters, or a Latin/number term like 5G or G312.
 KEYWORD_SHAPE = re.compile(r"^([\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]{1,})$")
@@ -48,10 +52,30 @@ def dictionary_version() -> str:
     return dictionaries.version()
 
 
-def keywords(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE) -> list[tuple[str, float]]:
-    """(keyword, weight) by TF-IDF, strongest first; stopwords (processing/data) never count."""
-    analyse = _jieba().analyse
-    found = analyse.extract_tags(text, topK=top_k * 2, withWeight=True)
+def keywords(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE, idf_path: Path | None = None
+             ) -> list[tuple[str, float]]:
+    """(keyword, weight) by TF-IDF, strongest first; stopwords (processing/data) never count.
+    ``idf_path``: a corpus IDF file (processing.idf); jieba's bundled table when None."""
+    extractor = _tfidf(idf_path) if idf_path else _jieba().analyse.default_tfidf
+    return _kept(extractor.extract_tags(text, topK=top_k * 2, withWeight=True), top_k)
+
+
+def textrank(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE) -> list[tuple[str, float]]:
+    """(keyword, weight) by jieba's TextRank over nouns, names and verbal nouns, strongest first."""
+    found = _jieba().analyse.textrank(text, topK=top_k * 2, withWeight=True, allowPOS=TEXTRANK_POS)
+    return _kept(found, top_k)
+
+
+def _kept(found, top_k: int) -> list[tuple[str, float]]:
     stop = dictionaries.stopwords()
     kept = [(word, float(weight)) for word, weight in found if KEYWORD_SHAPE.match(word) and word not in stop]
     return kept[:top_k]
+
+
+@functools.cache
+def _tfidf(idf_path: Path):
+    """A TF-IDF extractor on a corpus IDF file, sharing the loaded dictionaries and stopwords."""
+    analyse = _jieba().analyse
+    extractor = analyse.TFIDF(str(idf_path))
+    extractor.stop_words = set(analyse.default_tfidf.stop_words)
+    return extractor

@@ -2,7 +2,10 @@
 
 BATCH_SIZE = 200  # raw pages decoded, parsed and loaded per transaction
 KEYWORDS_PER_ARTICLE = 10
-KEYWORD_METHOD = "tfidf_jieba"  # jieba's TF-IDF with its bundled IDF table
+KEYWORD_METHOD = "tfidf_jieba"  # jieba's TF-IDF with its bundled IDF table (until a corpus IDF exists)
+CORPUS_KEYWORD_METHOD = "tfidf_corpus"  # TF-IDF with the corpus IDF table (processing/idf.py)
+TEXTRANK_METHOD = "textrank_jieba"
+JIEBA_VERSION = "jieba-0.42.1"
 # Quality check: a loaded body must never contain one of boilerplate.FOOTER_MARKERS.
 # Bump when the entity, figure or story code changes what it extracts: stored rows say which
 # version made them (articles.nlp_version), so `wxrb reprocess` knows what to rebuild.

@@ -12,10 +12,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import psycopg
 
-from processing import dedup, dictionaries, entities, figures, nlp, search, settings, stories
+from processing import dedup, dictionaries, entities, figures, idf, nlp, search, settings, stories
 from processing.decode import NotHtmlError
 from processing.extract import extract, is_flagged
 from processing.load import PageResult, load_batch
@@ -66,7 +67,7 @@ def pages_in_range(conn: psycopg.Connection, since: date | None, until: date | N
 
 
 def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first_seen_at,
-                 parser: type[Parser] | None = None) -> PageResult:
+                 parser: type[Parser] | None = None, idf_model: tuple[str, Path] | None = None) -> PageResult:
     """One raw page through decode, clean, extract and keywords; never raises for bad input."""
     url = canonical_url(url)
     parser = parser or parser_for(url)
@@ -83,16 +84,21 @@ def process_page(raw_id: int, url: str, body: bytes, encoding: str | None, first
                               f"encoding declared {result.article.encoding_declared}, used {result.article.encoding_used}")
         log.warning("flagged raw page %s (%s): %s", raw_id, url, result.skip_reason)
         return result
-    enrich(result)
+    enrich(result, idf_model)
     return result
 
 
-def enrich(result: PageResult) -> None:
+def enrich(result: PageResult, idf_model: tuple[str, Path] | None = None) -> None:
     """The text intelligence of one extracted article: keywords, search tokens, entities,
-    figures and the signature that finds its other copies."""
+    figures and the signature that finds its other copies. ``idf_model``: (version, file) of
+    the corpus IDF (processing.idf.latest); jieba's bundled table when None."""
     article = result.article
     text = stories.article_text(article.title, article.paragraphs)
-    result.keywords = nlp.keywords(text)
+    if idf_model:
+        tfidf = (settings.CORPUS_KEYWORD_METHOD, idf_model[0], nlp.keywords(text, idf_path=idf_model[1]))
+    else:
+        tfidf = (settings.KEYWORD_METHOD, settings.JIEBA_VERSION, nlp.keywords(text))
+    result.keywords = [tfidf, (settings.TEXTRANK_METHOD, settings.JIEBA_VERSION, nlp.textrank(text))]
     result.tokens = (search.tokens_version(), search.index_tokens(article.title), search.index_tokens(article.body))
     result.entities = entities.extract_entities(text)
     result.figures = figures.extract_figures(article.body)
@@ -149,10 +155,11 @@ def _process(conn: psycopg.Connection, ids: list[int], batch_size: int,
              parser: type[Parser] | None = None) -> StageReport:
     report = StageReport(pending=len(ids))
     refresh_places(conn)
+    idf_model = idf.latest(conn)
     log.info("processing %d raw pages in batches of %d", len(ids), batch_size)
     for start in range(0, len(ids), batch_size):
         rows = conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
-        results = [process_page(*row, parser=parser) for row in rows]
+        results = [process_page(*row, parser=parser, idf_model=idf_model) for row in rows]
         report.new_versions += load_batch(conn, results)
         report.loaded += sum(1 for r in results if r.status == "loaded")
         report.skipped += sum(1 for r in results if r.status == "skipped")

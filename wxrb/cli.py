@@ -102,6 +102,15 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_idf(args) -> int:
+    from wxrb import jobs
+
+    jobs.migrate()
+    version = jobs.compute_idf()
+    print(f"corpus IDF version {version}" if version else "too few articles for a corpus IDF; keywords keep jieba's table")
+    return 0
+
+
 def cmd_run(args) -> int:
     """The daily job without Airflow, through the same functions the DAG calls."""
     from wxrb import db, jobs, summary
@@ -303,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=_day, help="last publication date, YYYY-MM-DD (Asia/Shanghai)")
     p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("idf", help="recompute the corpus IDF table for keywords (what the DAG wxrb_corpus_idf runs)")
+    p.set_defaults(func=cmd_idf)
 
     p = sub.add_parser("reprocess", help="extract stored raw pages again (no crawling); new content makes a new version")
     p.add_argument("--since", type=_day, help="first URL date, YYYY-MM-DD (default: unbounded)")

@@ -174,6 +174,14 @@ def process() -> StageReport:
     return report
 
 
+def compute_idf() -> str | None:
+    """A new corpus IDF version from every article (what the DAG wxrb_corpus_idf runs)."""
+    from processing import idf
+
+    with db.connect(db.database_url(), autocommit=True) as conn:
+        return idf.compute(conn)
+
+
 def reprocess(since: date | None = None, until: date | None = None, parser: str | None = None,
               version: str | None = None) -> StageReport:
     """Extract stored raw pages again (URL dates in [since, until]); no crawling."""

@@ -6,7 +6,8 @@ SELECT url, site, doc_id, channel, page_no, page_name, kicker, title, subtitle, 
        encoding_declared, encoding_used, garble_ratio, first_seen_at, raw_page_id,
        tokens_version, title_tokens, body_tokens, minhash, nlp_version
   FROM articles WITH NO DATA;
-CREATE TEMP TABLE keywords_staging (url text, keyword text, weight real, method text, rank integer)
+CREATE TEMP TABLE keywords_staging (url text, keyword text, weight real, method text, rank integer,
+    model_version text)
     ON COMMIT DROP;
 CREATE TEMP TABLE processing_staging (raw_page_id bigint, parser text, parser_version text,
     status text, url text, message text) ON COMMIT DROP;

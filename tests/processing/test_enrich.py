@@ -88,3 +88,26 @@ def test_reprocessing_keeps_stories_entities_and_figures(loaded):
         report = reprocess(conn, START, END)
         after = conn.execute(snapshot_sql).fetchone()
     assert report.new_versions == 0 and after == before
+
+
+def test_corpus_idf_makes_common_words_weigh_less_and_is_used_from_then_on(loaded):
+    from processing import idf
+
+    dsn, _ = loaded
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        bundled = dict(conn.execute("SELECT keyword, count(*) FROM article_keywords WHERE method = 'tfidf_jieba'"
+                                    " GROUP BY keyword").fetchall())
+        version = idf.compute(conn)
+        weights = dict(conn.execute("SELECT term, idf FROM corpus_idf WHERE version = %s"
+                                    " AND term IN ('企业', '锡山区', '鹅湖镇')", [version]).fetchall())
+        reprocess(conn, START, END)
+        methods = conn.execute("SELECT DISTINCT method, model_version FROM article_keywords").fetchall()
+        corpus = dict(conn.execute("SELECT keyword, count(*) FROM article_keywords WHERE method = 'tfidf_corpus'"
+                                   " GROUP BY keyword").fetchall())
+        again = idf.compute(conn)
+        versions = conn.execute("SELECT count(*) FROM corpus_idf_versions").fetchone()[0]
+    assert weights["企业"] < weights["锡山区"] < weights["鹅湖镇"]
+    assert set(methods) == {("tfidf_corpus", version), ("textrank_jieba", "jieba-0.42.1")}
+    # 企业 tops the bundled-IDF keywords of this corpus; against the corpus itself it weighs less
+    assert corpus.get("企业", 0) < bundled["企业"]
+    assert again != version and versions == 2
