@@ -20,6 +20,7 @@ COMMENT ON COLUMN articles.channel IS 'Portal channel from the breadcrumb (e.g. 
 COMMENT ON COLUMN articles.published_at IS 'Publication time (Asia/Shanghai): to the minute when the page shows a time, else midnight of the shown or URL date; see published_at_source.';
 COMMENT ON COLUMN articles.source IS '来源: the outlet the page names (e.g. 无锡日报, 新华社); for print pages the edition.';
 COMMENT ON COLUMN articles.authors IS 'Reporters and correspondents named in the byline, in order; photographers are apart.';
+COMMENT ON COLUMN articles.content_hash IS 'Hex SHA-256 of kicker, title, subtitle and body; changes when the content a reader sees does (article_versions).';
 COMMENT ON COLUMN articles.kicker IS '引题: the line printed above the title (print pages); null when none.';
 COMMENT ON COLUMN articles.subtitle IS '副题: the line printed below the title (print pages); null when none.';
 COMMENT ON COLUMN articles.published_at_source IS 'Which signal gave published_at: page (date and time shown), page_date (a date shown, no time), url (the URL date).';

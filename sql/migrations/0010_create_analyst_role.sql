@@ -16,15 +16,4 @@ EXCEPTION WHEN duplicate_object THEN
 END
 $$;
 
-DO $$
-BEGIN
-    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'wxrb_analyst') THEN
-        EXECUTE format('GRANT CONNECT ON DATABASE %I TO wxrb_analyst', current_database());
-        GRANT USAGE ON SCHEMA public TO wxrb_analyst;
-        GRANT SELECT ON ALL TABLES IN SCHEMA public TO wxrb_analyst;
-        GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO wxrb_analyst;
-        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO wxrb_analyst;
-        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO wxrb_analyst;
-    END IF;
-END
-$$;
+-- The grants are in sql/views/99_analyst_grants.sql, applied on every upgrade.

@@ -1,4 +1,4 @@
--- Re-applied on every upgrade, after the views: the read-only role reads every table and view
+-- Re-applied on every upgrade, after the views (sql/migrations/0010 creates the role): the read-only role reads every table and view
 -- and runs the functions. When an administrator creates wxrb_analyst after the migration that
 -- would have created it (sql/migrations/0010), the next `wxrb db upgrade` grants it all.
 DO $$
@@ -8,6 +8,8 @@ BEGIN
         GRANT USAGE ON SCHEMA public TO wxrb_analyst;
         GRANT SELECT ON ALL TABLES IN SCHEMA public TO wxrb_analyst;
         GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO wxrb_analyst;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO wxrb_analyst;
+        ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO wxrb_analyst;
     END IF;
 END
 $$;
