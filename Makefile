@@ -9,13 +9,14 @@ UV     := $(BIN)/uv
 # The venv is rebuilt when the lock file or the project metadata changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup demo test eval run airflow lint clean distclean
+.PHONY: help setup demo test eval run report airflow lint clean distclean
 
 help:
 	@echo "make demo      the whole daily job through Airflow against the bundled replica, then a summary"
 	@echo "make test      the whole test suite"
 	@echo "make eval      extraction quality per template, next to trafilatura and readability-lxml"
 	@echo "make run       the daily job against the live site (www.wxrb.com)"
+	@echo "make report    the HTML run report of yesterday (DATE=YYYY-MM-DD for another day)"
 	@echo "make airflow   Airflow (api-server, scheduler, ...) with the project's DAGs on http://localhost:8080"
 	@echo "make lint      ruff"
 	@echo "make clean     stop the embedded database and remove local state (.wxrb/); keeps .venv"
@@ -36,7 +37,9 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/wxrb demo
 
+# The report test screenshots the HTML report in headless Chromium (installed once, as root).
 test: $(STAMP)
+	@scripts/ensure-chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 eval: $(STAMP)
@@ -44,6 +47,9 @@ eval: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/wxrb run
+
+report: $(STAMP)
+	$(BIN)/wxrb report $(if $(DATE),--date $(DATE))
 
 airflow: $(STAMP)
 	$(BIN)/wxrb airflow standalone

@@ -10,7 +10,10 @@ Runs every day at 06:00 Asia/Shanghai over the previous day's data interval:
 3. **process**: decode, clean, extract and jieba keywords for every raw page the current
    parser has not seen yet, upserted into `articles` and `article_keywords`;
 4. **quality_check**: fails when a crawl stored new pages but no article was loaded from
-   them, or when a loaded body still holds footer/licence text.
+   them, or when a loaded body still holds footer/licence text;
+5. **report**: writes the HTML run report of the window's last whole day and the week before it
+   (`wxrb/report.py`; `WXRB_REPORTS_DIR`, else `.wxrb/reports`); its path is in the task log.
+   It runs after the data is loaded and checked, so a failed report fails only this task.
 
 Every task is idempotent: clear and re-run any of them. A manual run may widen the window with
 the params `since` / `until` (YYYY-MM-DD), and with `revalidate` re-check the articles already
@@ -71,8 +74,22 @@ def wxrb_daily():
 
         return jobs.check_quality(crawl_run_ids)
 
+    @task
+    def report() -> str:
+        from wxrb import jobs
+        from wxrb.windows import crawl_window
+
+        context = get_current_context()
+        since, until = crawl_window(
+            context["data_interval_start"], context["data_interval_end"],
+            context["params"]["since"], context["params"]["until"],
+        )
+        # The last whole day of the window: the 06:00 run of the 21st reports on the 20th.
+        day = max(since, until - pendulum.duration(days=1))
+        return jobs.write_report(day)  # logs "run report written to <path>"
+
     crawls = [crawl.override(task_id=f"crawl_{source}")(source) for source in config.DAILY_SOURCES]
-    migrate() >> crawls >> process() >> quality_check(crawls)
+    migrate() >> crawls >> process() >> quality_check(crawls) >> report()
 
 
 wxrb_daily()

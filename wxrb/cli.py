@@ -248,6 +248,16 @@ def cmd_clean_text(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """The HTML run report of one day (what the DAG's task `report` writes); prints its path."""
+    from scrapers.spiders.base import yesterday_in_shanghai
+    from wxrb import jobs
+
+    jobs.migrate()
+    print(jobs.write_report(args.date or yesterday_in_shanghai()))
+    return 0
+
+
 def cmd_summary(args) -> int:
     from wxrb import db, summary
 
@@ -351,6 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="print one JSON object (paragraphs, authors, photographers, editor, stats) instead",
     )
     p.set_defaults(func=cmd_clean_text)
+
+    p = sub.add_parser("report", help="write the HTML run report of a day (charts, crawl runs); prints its path")
+    p.add_argument("--date", type=_day, help="the day, YYYY-MM-DD (default: yesterday, Asia/Shanghai)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("summary", help="what the database holds")
     p.set_defaults(func=cmd_summary)

@@ -29,6 +29,12 @@ def state_dir() -> Path:
     return Path(os.environ.get("WXRB_HOME", PROJECT_ROOT / ".wxrb")).resolve()
 
 
+def reports_dir() -> Path:
+    """Where the HTML run reports go (wxrb/report.py): WXRB_REPORTS_DIR, else <state dir>/reports."""
+    explicit = os.environ.get("WXRB_REPORTS_DIR")
+    return Path(explicit).resolve() if explicit else state_dir() / "reports"
+
+
 def portal_url() -> str:
     return os.environ.get("WXRB_PORTAL_URL", DEFAULT_PORTAL_URL).rstrip("/")
 

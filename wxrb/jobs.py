@@ -229,3 +229,13 @@ def check_quality(crawl_run_ids: list[int]) -> dict:
         raise QualityCheckFailed(f"loaded bodies still contain footer/licence text: {', '.join(dirty)}")
     log.info("quality checks passed: %s", result)
     return result
+
+
+def write_report(day: date) -> str:
+    """The HTML run report of ``day`` and the week before it (wxrb/report.py); returns its path."""
+    from wxrb import report
+
+    with db.connect(db.database_url()) as conn:
+        path = report.build(conn, day)
+    log.info("run report written to %s", path)
+    return str(path)

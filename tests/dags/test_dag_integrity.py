@@ -41,6 +41,7 @@ def test_daily_dag_shape(dagbag):
         assert order[crawl] == {"migrate"}  # the three sites are crawled in parallel
     assert order["process"] == crawls
     assert order["quality_check"] == crawls | {"process"}
+    assert order["report"] == {"quality_check"}  # a failed report leaves the loaded data checked
 
 
 def test_reprocess_dag_is_manual_with_its_params(dagbag):
