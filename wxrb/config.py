@@ -62,13 +62,46 @@ def retry_delay_s() -> int:
     return int(os.environ.get("WXRB_RETRY_DELAY_S", "300"))
 
 
+def alert_webhook_url() -> str | None:
+    """Where failure/retry alerts are POSTed as JSON (wxrb/alerts.py); unset: no webhook."""
+    return os.environ.get("WXRB_ALERT_WEBHOOK_URL") or None
+
+
+def alert_email_to() -> list[str]:
+    """Who gets failure/retry alerts by mail (comma-separated); empty: no mail."""
+    return [a.strip() for a in os.environ.get("WXRB_ALERT_EMAIL_TO", "").split(",") if a.strip()]
+
+
+def smtp_settings() -> dict:
+    """The mail server for alerts. STARTTLS is on unless WXRB_SMTP_STARTTLS is 0/false/no."""
+    user = os.environ.get("WXRB_SMTP_USER") or None
+    starttls = os.environ.get("WXRB_SMTP_STARTTLS", "1").strip().lower() not in ("0", "false", "no", "off")
+    return {
+        "host": os.environ.get("WXRB_SMTP_HOST") or None,
+        "port": int(os.environ.get("WXRB_SMTP_PORT", "587")),
+        "user": user,
+        "password": os.environ.get("WXRB_SMTP_PASSWORD") or None,
+        "from": os.environ.get("WXRB_SMTP_FROM") or user or "wxrb-alerts@localhost",
+        "starttls": starttls,
+    }
+
+
+def airflow_ui_url() -> str:
+    """Base of the links in alerts: AIRFLOW__API__BASE_URL (airflow_env sets it from the port), else Airflow's default."""
+    return os.environ.get("AIRFLOW__API__BASE_URL", "http://localhost:8080").rstrip("/")
+
+
 def dag_default_args() -> dict:
-    """default_args shared by every DAG: the owner ops see in the UI, retries with backoff."""
+    """default_args shared by every DAG: the owner ops see in the UI, retries with backoff, alerts."""
     from datetime import timedelta
+
+    from wxrb import alerts
 
     return {
         "owner": "wxrb-ops",
         "retries": task_retries(),
         "retry_delay": timedelta(seconds=retry_delay_s()),
         "retry_exponential_backoff": True,
+        "on_failure_callback": alerts.on_failure,
+        "on_retry_callback": alerts.on_retry,
     }
