@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -85,3 +87,31 @@ def manifest(replica) -> dict:
     """What the replica says it serves, read over HTTP like any client would."""
     with urllib.request.urlopen(replica.base_url + "/__replica__/manifest.json", timeout=10) as response:
         return json.loads(response.read().decode("utf-8"))
+
+
+REPLICA_START, REPLICA_END = date(2026, 11, 10), date(2026, 11, 21)
+
+
+@contextlib.contextmanager
+def replica_loaded(pg_server: str, replica, sources, label: str, extra_env: dict | None = None):
+    """A fresh database holding the replica's ``sources`` over its whole range, crawled and
+    processed for real; for module-scoped fixtures. The environment is restored afterwards."""
+    from wxrb import jobs
+
+    dsn = fresh_database(pg_server, label)
+    env = {"DATABASE_URL": dsn, "WXRB_PORTAL_URL": replica.base_url, "WXRB_EPAPER_URL": replica.base_url,
+           "WXRB_CRAWL_PROFILE": "replica", **(extra_env or {})}
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        jobs.migrate()
+        for source in sources:
+            jobs.crawl(source, REPLICA_START, REPLICA_END)
+        jobs.process()
+        yield dsn
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -13,9 +13,9 @@ from datetime import date
 import psycopg
 import pytest
 
-from wxrb import config, jobs, report
+from tests.conftest import replica_loaded
+from wxrb import config, report
 
-START, END = date(2026, 11, 10), date(2026, 11, 21)
 DAY = date(2026, 11, 20)
 EMPTY_DAY = date(2025, 1, 1)
 SECTIONS = ("headline", "crawl-runs", "volume", "keywords", "places", "stories", "figures")
@@ -28,39 +28,9 @@ CHROMIUM_TIMEOUT_S = 90
 @pytest.fixture(scope="module")
 def loaded(replica, pg_server, tmp_path_factory):
     """The portal, 无锡日报 and 江南晚报 over the whole replica, crawled and processed once."""
-    import os
-
-    from tests.conftest import fresh_database
-
-    dsn = fresh_database(pg_server, "report")
     reports = tmp_path_factory.mktemp("reports")
-    variables = (
-        "DATABASE_URL",
-        "WXRB_PORTAL_URL",
-        "WXRB_EPAPER_URL",
-        "WXRB_CRAWL_PROFILE",
-        "WXRB_REPORTS_DIR",
-    )
-    saved = {k: os.environ.get(k) for k in variables}
-    os.environ.update(
-        DATABASE_URL=dsn,
-        WXRB_PORTAL_URL=replica.base_url,
-        WXRB_EPAPER_URL=replica.base_url,
-        WXRB_CRAWL_PROFILE="replica",
-        WXRB_REPORTS_DIR=str(reports),
-    )
-    try:
-        jobs.migrate()
-        for source in config.DAILY_SOURCES:
-            jobs.crawl(source, START, END)
-        jobs.process()
+    with replica_loaded(pg_server, replica, config.DAILY_SOURCES, "report", {"WXRB_REPORTS_DIR": str(reports)}) as dsn:
         yield dsn
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="module")

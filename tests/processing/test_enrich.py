@@ -7,38 +7,20 @@ import pytest
 
 from processing.stage import reprocess
 from processing.urls import canonical_url
-from wxrb import jobs
+from tests.conftest import replica_loaded
 
 START, END = date(2026, 11, 10), date(2026, 11, 21)
 
 
 @pytest.fixture(scope="module")
-def loaded(replica, pg_server, tmp_path_factory):
+def loaded(replica, pg_server):
     """Portal and 无锡日报 over the whole replica, crawled and processed once for the module."""
-    import os
-
-    from tests.conftest import fresh_database
-
-    dsn = fresh_database(pg_server, "enrich")
-    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "WXRB_PORTAL_URL", "WXRB_EPAPER_URL", "WXRB_CRAWL_PROFILE")}
-    os.environ.update(DATABASE_URL=dsn, WXRB_PORTAL_URL=replica.base_url, WXRB_EPAPER_URL=replica.base_url,
-                      WXRB_CRAWL_PROFILE="replica")
-    try:
-        jobs.migrate()
-        jobs.crawl("portal", START, END)
-        jobs.crawl("epaper_wxrb", START, END)
-        report = jobs.process()
-        yield dsn, report
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with replica_loaded(pg_server, replica, ("portal", "epaper_wxrb"), "enrich") as dsn:
+        yield dsn
 
 
 def test_copies_of_a_story_share_exactly_one_story_id(loaded, manifest, replica):
-    dsn, _ = loaded
+    dsn = loaded
     url = lambda path: canonical_url(replica.base_url + path)  # noqa: E731
     expected = {frozenset({url(e["url"]), url(e["same_story_as"])})
                 for e in manifest["epaper_articles"] if e["site"] == "epaper_wxrb" and e["same_story_as"]}
@@ -51,7 +33,7 @@ def test_copies_of_a_story_share_exactly_one_story_id(loaded, manifest, replica)
 
 
 def test_the_seed_article_names_its_places_people_and_figures(loaded):
-    dsn, _ = loaded
+    dsn = loaded
     with psycopg.connect(dsn) as conn:
         article_id, = conn.execute("SELECT id FROM articles WHERE '尹晖' = ANY(authors)").fetchone()
         places = dict(conn.execute("SELECT name, mentions FROM article_entities"
@@ -68,7 +50,7 @@ def test_the_seed_article_names_its_places_people_and_figures(loaded):
 
 
 def test_every_article_has_entities_signature_and_versions(loaded):
-    dsn, _ = loaded
+    dsn = loaded
     with psycopg.connect(dsn) as conn:
         row = conn.execute(
             "SELECT count(*), count(*) FILTER (WHERE minhash IS NULL OR nlp_version IS NULL),"
@@ -80,7 +62,7 @@ def test_every_article_has_entities_signature_and_versions(loaded):
 
 
 def test_reprocessing_keeps_stories_entities_and_figures(loaded):
-    dsn, _ = loaded
+    dsn = loaded
     snapshot_sql = ("SELECT (SELECT array_agg(story_id ORDER BY id) FROM articles),"
                     " (SELECT count(*) FROM article_entities), (SELECT sum(value) FROM article_figures)")
     with psycopg.connect(dsn) as conn:
@@ -93,7 +75,7 @@ def test_reprocessing_keeps_stories_entities_and_figures(loaded):
 def test_corpus_idf_makes_common_words_weigh_less_and_is_used_from_then_on(loaded):
     from processing import idf
 
-    dsn, _ = loaded
+    dsn = loaded
     with psycopg.connect(dsn, autocommit=True) as conn:
         bundled = dict(conn.execute("SELECT keyword, count(*) FROM article_keywords WHERE method = 'tfidf_jieba'"
                                     " GROUP BY keyword").fetchall())

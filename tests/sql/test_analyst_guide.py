@@ -1,18 +1,14 @@
 """Every example query of docs/analyst-guide.md runs as the read-only role on the replica and returns rows."""
 
-import os
 import re
-from datetime import date
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.conftest import fresh_database
-from wxrb import jobs
+from tests.conftest import replica_loaded
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "analyst-guide.md"
-START, END = date(2026, 11, 10), date(2026, 11, 21)
 NAMED_SQL_BLOCK = re.compile(r"```sql\n-- query: (\w+)\n(.*?)```", re.DOTALL)
 
 
@@ -29,27 +25,8 @@ QUERIES = guide_queries()
 @pytest.fixture(scope="module")
 def loaded(replica, pg_server):
     """Portal, 无锡日报 and 江南晚报 over the whole replica, crawled and processed once for the module."""
-    dsn = fresh_database(pg_server, "guide")
-    keys = ("DATABASE_URL", "WXRB_PORTAL_URL", "WXRB_EPAPER_URL", "WXRB_CRAWL_PROFILE")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ.update(
-        DATABASE_URL=dsn,
-        WXRB_PORTAL_URL=replica.base_url,
-        WXRB_EPAPER_URL=replica.base_url,
-        WXRB_CRAWL_PROFILE="replica",
-    )
-    try:
-        jobs.migrate()
-        for source in ("portal", "epaper_wxrb", "epaper_jnwb"):
-            jobs.crawl(source, START, END)
-        jobs.process()
+    with replica_loaded(pg_server, replica, ("portal", "epaper_wxrb", "epaper_jnwb"), "guide") as dsn:
         yield dsn
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="module")
