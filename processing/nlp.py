@@ -13,10 +13,6 @@ from pathlib import Path
 
 from processing import dictionaries, settings
 
-# Place and institution names of Wuxi that jieba's general dictionary splits (新吴区 -> 新/吴区);
-# versioned data, loaded by processing.dictionaries (which skips the files' comment lines).
-USER_DICT = dictionaries.USER_DICT
-
 # Parts of speech TextRank ranks: place (ns), organisation (nt), other proper (nz) names, nouns, verbal nouns.
 TEXTRANK_POS = ("ns", "nt", "nz", "n", "vn")
 

@@ -13,8 +13,11 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from wxrb import config
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # times are shown as the site shows them
 
 
 def _day(value: str) -> date:
@@ -97,7 +100,7 @@ def cmd_search(args) -> int:
         print(f"no article matches {search.query_words(args.query) or args.query!r}", file=sys.stderr)
         return 0
     for hit in hits:
-        when = f"{hit.published_at:%Y-%m-%d %H:%M}" if hit.published_at else "-"
+        when = f"{hit.published_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if hit.published_at else "-"
         print(f"{hit.rank:6.3f}  {when}  {hit.site}·{hit.channel or '-'}  {hit.title}\n        {hit.url}")
     return 0
 
@@ -107,7 +110,10 @@ def cmd_idf(args) -> int:
 
     jobs.migrate()
     version = jobs.compute_idf()
-    print(f"corpus IDF version {version}" if version else "too few articles for a corpus IDF; keywords keep jieba's table")
+    from processing.idf import MIN_ARTICLES
+
+    print(f"corpus IDF version {version}" if version else
+          f"fewer than {MIN_ARTICLES} articles: no corpus IDF yet, keywords keep jieba's table (load more, then rerun)")
     return 0
 
 

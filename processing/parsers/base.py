@@ -76,13 +76,16 @@ class Parser:
     simplify: bool | None = None  # set by parse(): whether the body was in traditional script
 
     def parse(self) -> Article:
-        if not self.clean_inline(self.title()):
+        raw_title = self.title()
+        if not (raw_title or "").strip():
             raise ParseError(f"{self.name} v{self.version}: no title found")
         lines = self.body_lines()
         has_dateline = bool(DATELINE.match(next((clean.normalise_whitespace(x) for x in lines if x.strip()), "")))
         text = textclean.clean_text("\n".join(lines))
         self.simplify = text.converted_to_simplified
-        title = self.clean_inline(self.title())
+        title = self.clean_inline(raw_title)
+        if not title:
+            raise ParseError(f"{self.name} v{self.version}: no title found")
         paragraphs = list(text.paragraphs)
         if not paragraphs:
             raise ParseError(f"{self.name} v{self.version}: no body paragraphs found")

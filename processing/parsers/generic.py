@@ -49,10 +49,6 @@ NAME = r"(?:(?!编辑|责编|来源|稿源|摄影|时间|发布)[\u4e00-\u9fff·
 # 作者：陈静, 记者：孙悦, 澎湃新闻记者 许诺 (a colon or a space: 记者从… is a sentence).
 HEADER_AUTHORS = re.compile(rf"(?:作者|记者)(?:\s*[:：]\s*|\s+)(?P<names>{NAME}(?:[、，,]{NAME})*)")
 HEADER_EDITOR = re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*(?P<name>{NAME}(?:[、，,]{NAME})*)")
-# 【责任编辑：王五】 outside the body (Xinhua-like pages put it under the text).
-EDITOR_LINE = re.compile(
-    rf"^[【\[（(]?\s*(?:责任编辑|责编)\s*[:：]\s*(?P<name>{NAME}(?:[、，,]{NAME})*)\s*[】\]）)]?$"
-)
 # A dateline other than 本报讯 / 新华社…电 (base.DATELINE): 人民网南京11月14日电, 中新网无锡11月14日电,
 # followed by a space or a byline (…11月14日电贺… is a sentence).
 OTHER_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,10}\d{1,2}月\d{1,2}日电(?=[\s（(])\s*")
@@ -251,9 +247,9 @@ class GenericArticleV1(Parser):
         match = HEADER_EDITOR.search(self._header_text)
         if match:
             return match["name"]
+        # 【责任编辑：王五】 under the text, outside the body (Xinhua-like pages)
         after_body = self._page_lines[self._header_span[1] :]
-        found = (EDITOR_LINE.match(clean.to_simplified(x)) for x in after_body)
-        return next((m["name"] for m in found if m), None)
+        return next((name for x in after_body if (name := clean.editor_of(x))), None)
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from processing import clean
+from processing import clean, textclean
 
 SEED = Path(__file__).resolve().parents[2] / "replica" / "data" / "seed_article.txt"
 
@@ -27,7 +27,7 @@ def test_seed_article_lines_are_not_boilerplate():
 
 
 def test_clean_paragraphs_on_seed_drops_footer_and_stray_tag():
-    cleaned = clean.clean_paragraphs(seed_lines())
+    cleaned = textclean.clean_text("\n".join(seed_lines())).paragraphs
     assert len(cleaned) == len(seed_lines()) - 3
     assert not any("</p>" in line or "ICP" in line or "Copyright" in line for line in cleaned)
 
@@ -83,7 +83,7 @@ def test_editor_line(line):
 
 
 def test_editor_lines_leave_the_body():
-    assert clean.clean_paragraphs(["正文第一段。", "责任编辑：王五"]) == ["正文第一段。"]
+    assert textclean.clean_text("正文第一段。\n责任编辑：王五").paragraphs == ["正文第一段。"]
 
 
 def test_traditional_text_is_recognised_and_simplified_text_left_alone():

@@ -1,6 +1,6 @@
 """Full-text search and the read-only analyst role, on replica articles loaded for real."""
 
-from datetime import date
+from datetime import date, datetime
 
 import psycopg
 import pytest
@@ -74,6 +74,14 @@ def test_search_command(loaded, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 6  # three hits, two lines each: rank, date, site, title / the URL
     assert all(line.strip().startswith("http") for line in lines[1::2])
+
+
+def test_search_command_shows_shanghai_times(loaded, manifest, capsys):
+    seed = next(a for a in manifest["articles"] if "mirror_garbling" in a["noise"])
+    assert main(["search", seed["title"].split()[0], "--limit", "1"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    shown = datetime.fromisoformat(seed["published_at"]).strftime("%Y-%m-%d %H:%M")  # +08:00 in the manifest
+    assert shown in first, first
 
 
 def test_analyst_role_reads_and_cannot_write(loaded):
