@@ -37,10 +37,11 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/wxrb demo
 
-# The report test screenshots the HTML report in headless Chromium (installed once, as root).
+# The report and UI tests drive headless Chromium (installed once, as root). The Airflow tests
+# (tests/dags) and the rest run side by side in two pytest processes (scripts/run-tests).
 test: $(STAMP)
 	@scripts/ensure-chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@scripts/run-tests $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.extraction.score

@@ -12,6 +12,9 @@ the chosen range, e.g. after a parser fix or a new parser version:
 
 Params: `since` / `until` (YYYY-MM-DD, URL dates, empty = unbounded), `parser` (portal, szb,
 epaper_old; empty = all), `parser_version` (empty = the newest valid one).
+3. **refresh_views**: refresh the materialized analyst views; marks the Asset `wxrb_articles`
+   updated, like wxrb_daily.
+
 The returned counts (pages, loaded, skipped, flagged, new versions) are in the task's XCom.
 """
 
@@ -19,6 +22,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 
 from wxrb import config
+from wxrb.dagtasks import migrate, refresh_views
 
 
 @dag(
@@ -38,25 +42,20 @@ from wxrb import config
     default_args=config.dag_default_args(),
 )
 def wxrb_reprocess():
-    @task
-    def migrate() -> list[str]:
-        from wxrb import jobs
-
-        return jobs.migrate()
-
     @task(execution_timeout=pendulum.duration(hours=4))
     def reprocess() -> dict:
         from dataclasses import asdict
         from datetime import date
 
-        from wxrb import jobs
+        from wxrb import dagutil, jobs
 
+        dagutil.use_articles_connection()
         params = get_current_context()["params"]
         since, until = (date.fromisoformat(params[k]) if params.get(k) else None for k in ("since", "until"))
         report = jobs.reprocess(since, until, params.get("parser") or None, params.get("parser_version") or None)
         return asdict(report)
 
-    migrate() >> reprocess()
+    migrate() >> reprocess() >> refresh_views()
 
 
 wxrb_reprocess()

@@ -1,6 +1,7 @@
 """Tunables of the processing stage."""
 
 BATCH_SIZE = 200  # raw pages decoded, parsed and loaded per transaction
+ENRICH_LIMIT = 5000  # articles whose NLP output is out of date, enriched again per daily run
 KEYWORDS_PER_ARTICLE = 10
 KEYWORD_METHOD = "tfidf_jieba"  # jieba's TF-IDF with its bundled IDF table (until a corpus IDF exists)
 CORPUS_KEYWORD_METHOD = "tfidf_corpus"  # TF-IDF with the corpus IDF table (processing/idf.py)

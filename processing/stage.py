@@ -10,6 +10,7 @@ row in ``article_versions``; unchanged content adds nothing.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from processing.load import PageResult, load_batch
 from processing.parsers import PARSERS, ParseError, Parser, parser_for
 from processing.sql import query
 from processing.urls import canonical_url, parse_article_url
+from wxrb.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +123,38 @@ def refresh_places(conn: psycopg.Connection) -> None:
         cursor.executemany(query("refresh_places"), rows)
 
 
-def process_pending(conn: psycopg.Connection, batch_size: int = settings.BATCH_SIZE) -> StageReport:
-    """Process every pending page; each batch commits on its own, so work done survives a crash."""
+def process_pending(conn: psycopg.Connection, batch_size: int = settings.BATCH_SIZE,
+                    cluster: bool = True) -> StageReport:
+    """Process every pending page; each batch commits on its own, so work done survives a crash.
+    ``cluster=False`` leaves story clustering to a later ``enrich_pending`` (what wxrb_daily does)."""
     conn.commit()
     conn.autocommit = True  # each load_batch() transaction is then a real transaction
-    return _process(conn, pending_pages(conn), batch_size)
+    return _process(conn, pending_pages(conn), batch_size, cluster=cluster)
+
+
+def enrich_pending(conn: psycopg.Connection, limit: int = settings.ENRICH_LIMIT,
+                   batch_size: int = settings.BATCH_SIZE) -> StageReport:
+    """Bring the text intelligence up to date, then cluster new articles into stories.
+
+    Articles whose NLP output was made by older dictionaries or extractors (``nlp_version``) are
+    extracted and enriched again from their stored raw page, at most ``limit`` per call, newest
+    first (unchanged content adds no article version); then the articles without a story are
+    clustered (``stories.cluster_new``).
+    """
+    conn.commit()
+    conn.autocommit = True
+    ids = [raw_id for (raw_id,) in conn.execute(
+        "SELECT raw_page_id FROM articles WHERE nlp_version IS DISTINCT FROM %s"
+        " ORDER BY published_at DESC NULLS LAST, id DESC LIMIT %s", [nlp_version(), limit])]
+    if ids:
+        log.info("%d articles have NLP output from older dictionaries or extractors: enriching them again",
+                 len(ids))
+        report = _process(conn, ids, batch_size, cluster=False)
+    else:
+        report = StageReport(pending=0)
+    with database_errors(conn, report):
+        report.clustered = stories.cluster_new(conn)
+    return report
 
 
 def reprocess(conn: psycopg.Connection, since: date | None = None, until: date | None = None,
@@ -151,21 +180,45 @@ def reprocess(conn: psycopg.Connection, since: date | None = None, until: date |
     return _process(conn, ids, batch_size, forced)
 
 
+@contextmanager
+def database_errors(conn: psycopg.Connection, report: StageReport):
+    """A lost or failing article database as one clear error that says what to do.
+
+    Each batch is one transaction (load_batch): the batches committed before the failure are kept
+    whole, the batch in progress is rolled back, and running again resumes where it stopped.
+    """
+    where = f"{conn.info.host}:{conn.info.port}/{conn.info.dbname}"  # read now: a lost connection has none
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        lost = "the connection was lost" if conn.broken else "a statement failed"
+        done = report.loaded + report.skipped + report.flagged
+        raise DatabaseUnavailable(
+            f"the article database ({where}) failed during processing ({lost}) after {done} of "
+            f"{report.pending} raw pages: {str(exc).strip() or type(exc).__name__}\n"
+            "The batches written before are kept; the batch in progress was rolled back. Bring the "
+            "database back (is the server running? is DATABASE_URL right?) and run processing again "
+            "(`wxrb process`, or clear the Airflow task): it resumes with the pages not processed yet."
+        ) from exc
+
+
 def _process(conn: psycopg.Connection, ids: list[int], batch_size: int,
-             parser: type[Parser] | None = None) -> StageReport:
+             parser: type[Parser] | None = None, cluster: bool = True) -> StageReport:
     report = StageReport(pending=len(ids))
-    refresh_places(conn)
-    idf_model = idf.latest(conn)
-    log.info("processing %d raw pages in batches of %d", len(ids), batch_size)
-    for start in range(0, len(ids), batch_size):
-        rows = conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
-        results = [process_page(*row, parser=parser, idf_model=idf_model) for row in rows]
-        report.new_versions += load_batch(conn, results)
-        report.loaded += sum(1 for r in results if r.status == "loaded")
-        report.skipped += sum(1 for r in results if r.status == "skipped")
-        report.flagged += sum(1 for r in results if r.status == "flagged")
-        log.info("processed %d/%d raw pages (%d loaded, %d skipped, %d flagged, %d new versions)",
-                 min(start + batch_size, len(ids)), len(ids), report.loaded, report.skipped,
-                 report.flagged, report.new_versions)
-    report.clustered = stories.cluster_new(conn)
+    with database_errors(conn, report):
+        refresh_places(conn)
+        idf_model = idf.latest(conn)
+        log.info("processing %d raw pages in batches of %d", len(ids), batch_size)
+        for start in range(0, len(ids), batch_size):
+            rows = conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
+            results = [process_page(*row, parser=parser, idf_model=idf_model) for row in rows]
+            report.new_versions += load_batch(conn, results)
+            report.loaded += sum(1 for r in results if r.status == "loaded")
+            report.skipped += sum(1 for r in results if r.status == "skipped")
+            report.flagged += sum(1 for r in results if r.status == "flagged")
+            log.info("processed %d/%d raw pages (%d loaded, %d skipped, %d flagged, %d new versions)",
+                     min(start + batch_size, len(ids)), len(ids), report.loaded, report.skipped,
+                     report.flagged, report.new_versions)
+        if cluster:
+            report.clustered = stories.cluster_new(conn)
     return report

@@ -108,6 +108,7 @@ def replica_loaded(pg_server: str, replica, sources, label: str, extra_env: dict
         for source in sources:
             jobs.crawl(source, REPLICA_START, REPLICA_END)
         jobs.process()
+        jobs.refresh_views()  # the materialized analyst views, as wxrb_daily's refresh_views does
         yield dsn
     finally:
         for key, value in saved.items():
@@ -115,3 +116,4 @@ def replica_loaded(pg_server: str, replica, sources, label: str, extra_env: dict
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from wxrb import config, db
+from wxrb import config, dagutil, db, pools
 
 AIRFLOW_USER = "admin"
 # How standalone is stopped: (signal, seconds to wait, sent to the leader or the whole group).
@@ -64,6 +64,10 @@ def environment(extra: dict | None = None) -> dict[str, str]:
         "PYTHONWARNINGS": env.get("PYTHONWARNINGS", "ignore"),
     })
     env.update(extra or {})
+    # The DAGs reach the article database through this connection (wxrb/dagutil.py).
+    conn_var = f"AIRFLOW_CONN_{config.ARTICLES_CONN_ID.upper()}"
+    if conn_var not in (extra or {}) and not os.environ.get(conn_var):
+        env[conn_var] = dagutil.connection_env_value(env["DATABASE_URL"])
     if "AIRFLOW__API__PORT" in env and "AIRFLOW__API__BASE_URL" not in env:
         env["AIRFLOW__API__BASE_URL"] = f"http://localhost:{env['AIRFLOW__API__PORT']}"
     return env
@@ -87,9 +91,11 @@ def airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Comple
 
 
 def ensure_migrated(env: dict[str, str]) -> None:
+    """Airflow's metadata schema up to date, and the crawl pools of every site in it."""
     result = airflow(["db", "migrate"], env, capture_output=True, text=True)
     if result.returncode:
         raise RuntimeError(f"airflow db migrate failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    pools.import_pools(env)
 
 
 def exec_airflow(args: list[str]) -> int:

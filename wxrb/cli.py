@@ -42,7 +42,11 @@ def cmd_db(args) -> int:
     elif args.action == "upgrade":
         from wxrb import jobs
 
-        applied = jobs.migrate()
+        try:
+            applied = jobs.migrate()
+        except db.MigrationNeedsOwner as exc:
+            print(f"wxrb db upgrade: {exc}", file=sys.stderr)
+            return 1
         print(f"schema up to date; applied now: {', '.join(applied) or 'nothing'}")
     elif args.action == "start":
         print(db.database_url())
@@ -50,7 +54,46 @@ def cmd_db(args) -> int:
         print("stopped" if db.stop_embedded() else "the embedded server was not running")
     elif args.action == "psql":
         dsn = db.database_url()
-        os.execv(str(db.psql_binary()), ["psql", dsn, *args.psql_args])
+        os.execv(str(db.psql_binary()), ["psql", dsn, *args.action_args])
+    elif args.action == "create-login":
+        return _create_login(args.action_args)
+    return 0
+
+
+NEW_LOGIN_PASSWORD_VARIABLE = "WXRB_NEW_LOGIN_PASSWORD"
+
+
+def _create_login(argv: list[str]) -> int:
+    """``wxrb db create-login NAME --role R``: its own parser, since ``db psql`` hands every
+    argument after the action to psql. The password never goes through argv or stdout."""
+    import getpass
+
+    import psycopg
+
+    from wxrb import db
+
+    parser = argparse.ArgumentParser(
+        prog="wxrb db create-login",
+        description=f"Create a login in a group role. The password comes from ${NEW_LOGIN_PASSWORD_VARIABLE}, "
+                    "else it is asked for; it is never shown. Needs a DATABASE_URL allowed to create roles.",
+    )
+    parser.add_argument("name", help="the new login (a PostgreSQL role name)")
+    parser.add_argument("--role", required=True, choices=sorted(db.GROUP_ROLES),
+                        help="analyst: read-only (wxrb_analyst); loader: what the pipeline writes with (wxrb_loader)")
+    args = parser.parse_args(argv)
+    password = os.environ.get(NEW_LOGIN_PASSWORD_VARIABLE)
+    if not password:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            print("wxrb db create-login: the two passwords differ; nothing created", file=sys.stderr)
+            return 1
+    try:
+        with db.connect(db.database_url(), autocommit=True) as conn:
+            dsn = db.create_login(conn, args.name, args.role, password)
+    except (ValueError, psycopg.errors.InsufficientPrivilege) as exc:
+        print(f"wxrb db create-login: {exc}", file=sys.stderr)
+        return 1
+    print(f"created login {args.name} in {db.GROUP_ROLES[args.role]}; connect with (add the password): {dsn}")
     return 0
 
 
@@ -117,6 +160,20 @@ def cmd_idf(args) -> int:
     return 0
 
 
+def cmd_maintenance(args) -> int:
+    from wxrb import jobs
+
+    jobs.migrate()
+    version = jobs.compute_idf()
+    print(f"corpus IDF: {version or 'not computed (too few articles)'}")
+    pruned = jobs.prune_raw_pages(args.retention_days)
+    print(f"retention: {pruned['deleted']} superseded raw pages older than {pruned['older_than_days']} days "
+          f"deleted ({pruned['bytes']} bytes)")
+    print(f"VACUUM (ANALYZE): {len(jobs.vacuum_analyze())} tables")
+    print(f"materialized views refreshed: {', '.join(jobs.refresh_views()) or 'none'}")
+    return 0
+
+
 def cmd_run(args) -> int:
     """The daily job without Airflow, through the same functions the DAG calls."""
     from wxrb import db, jobs, summary
@@ -128,6 +185,8 @@ def cmd_run(args) -> int:
         print(crawl)
     print(jobs.process())
     jobs.check_quality([crawl.crawl_run_id for crawl in crawls])
+    jobs.check_drift(since, until)
+    jobs.refresh_views()
     print(summary.render(db.database_url()))
     return 0
 
@@ -293,10 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("db", help="the article database")
-    p.add_argument("action", choices=["upgrade", "url", "psql", "start", "stop"],
+    p.add_argument("action", choices=["upgrade", "url", "psql", "start", "stop", "create-login"],
                    help="upgrade: apply migrations; url: print the DSN; psql: open a psql shell; "
-                        "start/stop: the embedded server")
-    p.add_argument("psql_args", nargs=argparse.REMAINDER, help="extra psql arguments (psql only)")
+                        "start/stop: the embedded server; create-login NAME --role {analyst,loader}: "
+                        f"a login in a group role, password from ${NEW_LOGIN_PASSWORD_VARIABLE} or asked for")
+    p.add_argument("action_args", nargs=argparse.REMAINDER,
+                   help="psql: extra psql arguments; create-login: NAME --role ROLE")
     p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("replica", help="the local replica of wxrb.com")
@@ -329,8 +390,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, help="how many results (default 20)")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("idf", help="recompute the corpus IDF table for keywords (what the DAG wxrb_corpus_idf runs)")
+    p = sub.add_parser("idf", help="recompute the corpus IDF table for keywords (a step of the DAG wxrb_maintenance)")
     p.set_defaults(func=cmd_idf)
+
+    p = sub.add_parser("maintenance", help="what the DAG wxrb_maintenance runs: corpus IDF, raw-page retention, "
+                                           "VACUUM ANALYZE, and the materialized views refreshed")
+    p.add_argument("--retention-days", type=int, default=None,
+                   help="delete superseded raw pages older than this (default WXRB_RAW_RETENTION_DAYS or 180); "
+                        "pages an article points to are always kept")
+    p.set_defaults(func=cmd_maintenance)
 
     p = sub.add_parser("reprocess", help="extract stored raw pages again (no crawling); new content makes a new version")
     p.add_argument("--since", type=_day, help="first URL date, YYYY-MM-DD (default: unbounded)")
@@ -407,10 +475,10 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     """Errors that get a one-line message instead of a traceback. Imported only when one is
     raised, so commands without a database (extract, clean-text) never load psycopg."""
     from processing.parsers import ParseError
-    from wxrb.db import DatabaseUnavailable
+    from wxrb.db import DatabaseUnavailable, MigrationNeedsOwner
     from wxrb.jobs import JobError
 
-    return JobError, DatabaseUnavailable, ParseError, FileNotFoundError
+    return JobError, DatabaseUnavailable, MigrationNeedsOwner, ParseError, FileNotFoundError
 
 
 if __name__ == "__main__":

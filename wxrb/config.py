@@ -19,6 +19,26 @@ DEFAULT_OLD_EPAPER_URL = "http://epaper.wxrb.com"  # the 2018-2019 system (/pape
 # crawl it on demand with `wxrb crawl epaper_old --since ... --until ...`.
 DAILY_SOURCES = ("portal", "epaper_wxrb", "epaper_jnwb")
 SOURCES = (*DAILY_SOURCES, "epaper_old")  # every source `wxrb crawl` knows (jobs.SPIDERS)
+
+# One Airflow pool per site (host): every crawl task of a site takes a slot of its pool, so
+# concurrent runs, backfills and manual crawls never put more crawlers on a site than its slots.
+# szb.wxrb.com serves both papers: two slots, and each of its crawlers waits twice as long between
+# requests (crawl_delay_s), so the site still sees about SITE_REQUESTS_PER_S.
+SITE_POOLS = {
+    "wxrb_www": {"slots": 1, "sources": ("portal",), "description": "www.wxrb.com (portal crawls)"},
+    "wxrb_szb": {"slots": 2, "sources": ("epaper_wxrb", "epaper_jnwb"),
+                 "description": "szb.wxrb.com (无锡日报 and 江南晚报 e-paper crawls)"},
+    "wxrb_epaper_old": {"slots": 1, "sources": ("epaper_old",),
+                        "description": "epaper.wxrb.com (the 2018-2019 e-paper)"},
+}
+SITE_REQUESTS_PER_S = 1.0  # the request budget of one site, shared by the crawlers of its pool
+
+# The Airflow connection the DAGs reach the article database through (AIRFLOW_CONN_WXRB_ARTICLES).
+ARTICLES_CONN_ID = "wxrb_articles"
+# The Asset wxrb_daily updates once its articles are loaded, checked and the views refreshed:
+# a downstream DAG runs after every daily load with schedule=[Asset(ARTICLES_ASSET_URI)].
+ARTICLES_ASSET_NAME = "wxrb_articles"
+ARTICLES_ASSET_URI = "wxrb://articles-db/public/articles"
 # Port of the replica that `make demo` starts; fixed so that a second demo run sees the
 # same URLs and therefore adds no rows.
 DEFAULT_REPLICA_PORT = 8765
@@ -45,6 +65,35 @@ def epaper_url() -> str:
 
 def old_epaper_url() -> str:
     return os.environ.get("WXRB_OLD_EPAPER_URL", DEFAULT_OLD_EPAPER_URL).rstrip("/")
+
+
+def pool_of(source: str) -> str:
+    """The Airflow pool of the site ``source`` crawls."""
+    return next(name for name, pool in SITE_POOLS.items() if source in pool["sources"])
+
+
+def crawl_delay_s(source: str) -> float:
+    """Seconds between requests of one crawler, so that a full pool stays within the site's budget."""
+    return SITE_POOLS[pool_of(source)]["slots"] / SITE_REQUESTS_PER_S
+
+
+def raw_retention_days() -> int:
+    """Superseded raw pages older than this are deleted by wxrb_maintenance (WXRB_RAW_RETENTION_DAYS)."""
+    return int(os.environ.get("WXRB_RAW_RETENTION_DAYS", "180"))
+
+
+def drift_settings() -> dict:
+    """When a field's fill rate counts as a drop (wxrb_daily's check_drift): today's rate below
+    ``ratio`` × the trailing mean, at least ``min_drop`` lower, and less likely than ``max_chance``
+    by chance; judged with at least ``min_articles`` articles today and ``min_days`` days of history."""
+    return {
+        "days": int(os.environ.get("WXRB_DRIFT_DAYS", "14")),
+        "ratio": float(os.environ.get("WXRB_DRIFT_RATIO", "0.5")),
+        "min_drop": float(os.environ.get("WXRB_DRIFT_MIN_DROP", "0.3")),
+        "min_articles": int(os.environ.get("WXRB_DRIFT_MIN_ARTICLES", "5")),
+        "min_days": int(os.environ.get("WXRB_DRIFT_MIN_DAYS", "3")),
+        "max_chance": float(os.environ.get("WXRB_DRIFT_MAX_CHANCE", "0.001")),
+    }
 
 
 def explicit_database_url() -> str | None:
@@ -102,6 +151,8 @@ def dag_default_args() -> dict:
         "retries": task_retries(),
         "retry_delay": timedelta(seconds=retry_delay_s()),
         "retry_exponential_backoff": True,
+        "max_retry_delay": timedelta(hours=1),
+        "execution_timeout": timedelta(hours=1),  # tasks that need longer say so
         "on_failure_callback": alerts.on_failure,
         "on_retry_callback": alerts.on_retry,
     }

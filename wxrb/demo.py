@@ -4,7 +4,8 @@
 2. the replica of www.wxrb.com on 127.0.0.1:8765 (a fixed port, so a second demo sees the
    same URLs and adds no rows);
 3. ``airflow dags test wxrb_daily`` over the replica's whole date range (params since/until);
-4. the summary of what is in the database.
+4. ``airflow dags test wxrb_maintenance``: corpus IDF, retention, VACUUM ANALYZE;
+5. the summary of what is in the database.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ SHOW = re.compile(
 )
 TIMESTAMP = re.compile(r"^\S+Z \[\w+\s*\] ")
 LOCATION = re.compile(r"\s+\[[\w.]+\]\s+loc=\S+.*$")
-TASK_EDGE = re.compile(r"\[DAG TEST\] (?P<what>starting|end task) task_id=(?P<task>\w+).*")
+TASK_EDGE = re.compile(r"\[DAG TEST\] (?P<what>starting|end task) task_id=(?P<task>[\w.]+).*")
 
 
 def run(days: int | None = None) -> int:
@@ -60,6 +61,7 @@ def run(days: int | None = None) -> int:
 
 
 def run_dag(base_url: str, since: date, until: date) -> int:
+    """wxrb_daily over [since, until], then wxrb_maintenance, both through Airflow."""
     env = airflow_env.environment({
         "WXRB_PORTAL_URL": base_url,  # the replica serves the portal and both e-papers
         "WXRB_EPAPER_URL": base_url,
@@ -71,12 +73,21 @@ def run_dag(base_url: str, since: date, until: date) -> int:
     airflow_env.ensure_migrated(env)
     log_path = config.state_dir() / "logs" / "demo-airflow.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
+    log_path.write_text("", encoding="utf-8")  # this demo's runs only
     logical_date = f"{until + timedelta(days=1)}T06:00:00+08:00"
     conf = json.dumps({"since": str(since), "until": str(until)})
     print(f"running DAG wxrb_daily through Airflow for {since}..{until} (full log: {log_path})", flush=True)
-    command = [str(Path(sys.executable).parent / "airflow"), "dags", "test", "wxrb_daily",
-               logical_date, "--conf", conf]
-    with open(log_path, "w", encoding="utf-8") as log:
+    code = dags_test(env, log_path, "wxrb_daily", logical_date, "--conf", conf)
+    if not code:
+        print("running DAG wxrb_maintenance (corpus IDF for keywords, retention, VACUUM ANALYZE)", flush=True)
+        code = dags_test(env, log_path, "wxrb_maintenance", logical_date)
+    return code
+
+
+def dags_test(env: dict, log_path: Path, *args: str) -> int:
+    """``airflow dags test ARGS``, its log appended to ``log_path``, the task edges shown live."""
+    command = [str(Path(sys.executable).parent / "airflow"), "dags", "test", *args]
+    with open(log_path, "a", encoding="utf-8") as log:
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors="replace")
         for line in process.stdout:
@@ -85,7 +96,7 @@ def run_dag(base_url: str, since: date, until: date) -> int:
                 print("  " + _tidy(line), flush=True)
         code = process.wait()
     if code:
-        print(f"\nthe Airflow run failed (exit {code}); the end of {log_path}:", file=sys.stderr)
+        print(f"\nthe Airflow run of {args[0]} failed (exit {code}); the end of {log_path}:", file=sys.stderr)
         print("".join(log_path.read_text(encoding="utf-8").splitlines(keepends=True)[-40:]), file=sys.stderr)
     return code
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -121,13 +123,26 @@ def crawl(
             raise
         spider_args = {**spider_args, "since": since, "until": until, "base_url": base_url,
                        "revalidate": int(revalidate)}
-        returncode = _run_scrapy(spider, spider_args, run_id, dsn)
+        try:
+            # the crawlers of one site share its request budget (config.SITE_POOLS)
+            returncode, stopped_by = _run_scrapy(spider, spider_args, run_id, dsn, config.crawl_delay_s(source))
+        except BaseException as exc:  # e.g. the task's execution timeout: never leave the run 'running'
+            _finish(conn, run_id, "failed", {"error": f"crawl interrupted: {type(exc).__name__}: {exc}"})
+            raise
         status, stats = conn.execute("SELECT status, stats FROM crawl_runs WHERE id = %s", [run_id]).fetchone()
-        if status == "running":  # the crawler died before it could record its end
+        if stopped_by:  # Scrapy recorded its counters; say why it ended early
+            error = {"error": f"stopped by {stopped_by} (task killed, timed out or worker shutting down)",
+                     "stopped_by": stopped_by}
+            status, stats = "failed", {**stats, **error}
+            _finish(conn, run_id, status, error)
+        elif status == "running":  # the crawler died before it could record its end
             status, stats = "failed", {"error": f"scrapy exited with code {returncode}"}
             _finish(conn, run_id, status, stats)
     report = CrawlReport(run_id, status, stats)
     log.info("%s", report)
+    if stopped_by:
+        raise CrawlFailed(f"{report}\nThe crawl was stopped by {stopped_by}. The pages stored so far are "
+                          "kept; the next try fetches only the articles still missing.")
     if status == "blocked":
         raise CrawlFailed(f"{report}\nThe site blocked the crawler (HTTP 403 / challenge pages).")
     if status != "finished" and stats.get("layout_warnings"):
@@ -138,21 +153,48 @@ def crawl(
     return report
 
 
-def _run_scrapy(spider: str, spider_args: dict, run_id: int, dsn: str) -> int:
+def _run_scrapy(spider: str, spider_args: dict, run_id: int, dsn: str,
+                delay_s: float = 1.0) -> tuple[int, str | None]:
+    """Run Scrapy and return its exit code and the signal that stopped it early (None if none).
+
+    Airflow stops a task with SIGTERM to the task's process group. We pass it on to Scrapy exactly
+    once, so that Scrapy shuts down gracefully: it stores the pages it holds and records its end.
+    Scrapy has a process group of its own because a second SIGTERM would make it quit at once;
+    if this process dies without warning, Scrapy stops by itself (scrapers/extensions.py).
+    """
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"WXRB_CRAWL_RUN_ID={run_id}"]
     for name, value in spider_args.items():
         command += ["-a", f"{name}={value}"]
-    env = {**os.environ, "DATABASE_URL": dsn, "SCRAPY_SETTINGS_MODULE": "scrapers.settings"}
+    env = {**os.environ, "DATABASE_URL": dsn, "SCRAPY_SETTINGS_MODULE": "scrapers.settings",
+           "WXRB_CRAWL_PARENT_PID": str(os.getpid()), "WXRB_DOWNLOAD_DELAY_S": str(delay_s)}
     process = subprocess.Popen(
         command, cwd=config.PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, errors="replace",
+        text=True, errors="replace", process_group=0,
     )
+    stopped_by: list[str] = []
+
+    def stop_crawler(signum, frame):
+        if not stopped_by:
+            stopped_by.append(signal.Signals(signum).name)
+            log.warning("%s received: stopping the crawler; it stores the pages it holds", stopped_by[0])
+            process.terminate()
+        if callable(previous):  # e.g. Airflow's own handler, which calls the operator's on_kill()
+            previous(signum, frame)
+
+    # Handlers can only be set from the main thread (elsewhere our caller handles signals), and
+    # only replaced when the one in place was set from Python, so that it can be put back.
+    previous = signal.getsignal(signal.SIGTERM)
+    handle = threading.current_thread() is threading.main_thread() and previous is not None
+    if handle:
+        signal.signal(signal.SIGTERM, stop_crawler)
     try:
         for line in process.stdout:  # stream into our log: visible in the Airflow task log
             log.info("[scrapy] %s", line.rstrip())
-        return process.wait()
+        return process.wait(), (stopped_by[0] if stopped_by else None)
     finally:
-        if process.poll() is None:  # we are being stopped: stop the crawler too
+        if handle:
+            signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:  # we are being stopped (timeout, Ctrl-C): stop the crawler too
             process.terminate()
             try:
                 process.wait(timeout=30)
@@ -167,15 +209,26 @@ def _finish(conn, run_id: int, status: str, stats: dict) -> None:
     )
 
 
-def process() -> StageReport:
+def process(cluster: bool = True) -> StageReport:
+    """Extract and load every raw page not processed yet; ``cluster=False`` leaves stories to enrich()."""
     with db.connect(db.database_url()) as conn:
-        report = process_pending(conn)
+        report = process_pending(conn, cluster=cluster)
     log.info("%s", report)
     return report
 
 
+def enrich() -> StageReport:
+    """NLP output brought up to date (newer dictionaries), then new articles clustered into stories."""
+    from processing.stage import enrich_pending
+
+    with db.connect(db.database_url()) as conn:
+        report = enrich_pending(conn)
+    log.info("enrich: %d articles enriched again, %d clustered into stories", report.loaded, report.clustered)
+    return report
+
+
 def compute_idf() -> str | None:
-    """A new corpus IDF version from every article (what the DAG wxrb_corpus_idf runs)."""
+    """A new corpus IDF version from every article (what the DAG wxrb_maintenance runs)."""
     from processing import idf
 
     with db.connect(db.database_url(), autocommit=True) as conn:
@@ -239,3 +292,120 @@ def write_report(day: date) -> str:
         path = report.build(conn, day)
     log.info("run report written to %s", path)
     return str(path)
+
+
+class DriftDetected(QualityCheckFailed):
+    pass
+
+
+# The fields whose fill rate check_drift watches, as named in the view article_quality_per_day.
+DRIFT_FIELDS = ("title", "published_at", "body", "authors", "source", "channel", "editor", "kicker",
+                "subtitle", "page_no", "lead", "images")
+
+
+def check_drift(since: date, until: date) -> dict:
+    """Compare each site's field fill rates over [since, until] with the trailing days before it.
+
+    A field whose rate drops below ``ratio`` × its trailing mean, by at least ``min_drop``, and
+    so far that chance alone would explain it less than ``max_chance`` of the time (binomial, at
+    the trailing rate: five articles without images on a day is chance, twenty without authors is
+    not), fails the check with the site and the field named: the typical sign of a site redesign
+    that the parser no longer follows. Sites with too few articles today or too little history are
+    reported and skipped (settings: config.drift_settings()).
+    """
+    s = config.drift_settings()
+    columns = ", ".join(
+        f"sum({f}_fill * articles) FILTER (WHERE day >= %(since)s) / nullif(sum(articles) FILTER (WHERE day >= %(since)s), 0),"
+        f" avg({f}_fill) FILTER (WHERE day < %(since)s)"
+        for f in DRIFT_FIELDS)
+    sql = (f"SELECT site, coalesce(sum(articles) FILTER (WHERE day >= %(since)s), 0),"
+           f" count(*) FILTER (WHERE day < %(since)s), {columns}"
+           " FROM article_quality_per_day"
+           " WHERE day BETWEEN %(since)s::date - %(days)s::int AND %(until)s GROUP BY site ORDER BY site")
+    with db.connect(db.database_url()) as conn:
+        rows = conn.execute(sql, {"since": since, "until": until, "days": s["days"]}).fetchall()
+    result, drops = {}, []
+    for site, today_articles, history_days, *rates in rows:
+        today_articles = int(today_articles)
+        fields = {f: (rates[2 * i], rates[2 * i + 1]) for i, f in enumerate(DRIFT_FIELDS)}
+        if today_articles < s["min_articles"] or history_days < s["min_days"]:
+            result[site] = {"skipped": f"{today_articles} articles in the window, {history_days} days of history"}
+            continue
+        result[site] = {f: {"now": round(now, 3), "trailing": round(before, 3)}
+                        for f, (now, before) in fields.items() if now is not None and before is not None}
+        for field, (now, before) in fields.items():
+            if now is None or before is None:
+                continue
+            filled = round(now * today_articles)
+            if (now < s["ratio"] * before and before - now >= s["min_drop"]
+                    and binomial_cdf(filled, today_articles, before) < s["max_chance"]):
+                drops.append(f"{site}: {field} filled in {now:.0%} of {today_articles} articles of "
+                             f"{since}..{until}, against {before:.0%} over the {history_days} days before")
+    for site, fields in result.items():
+        log.info("fill rates of %s: %s", site, fields)
+    if drops:
+        raise DriftDetected(
+            "extraction drift: " + "; ".join(drops)
+            + ". A site redesign? Compare a page of these days with its parser (wxrb extract FILE --url URL).")
+    log.info("no extraction drift over %s..%s against the trailing %d days", since, until, s["days"])
+    return result
+
+
+def binomial_cdf(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p): how likely k or fewer filled out of n at rate p.
+    In log space, so that a backfill window of thousands of articles does not overflow."""
+    from math import exp, lgamma, log
+
+    if p <= 0 or k >= n:
+        return 1.0
+    if p >= 1:
+        return 0.0
+    return min(1.0, sum(exp(lgamma(n + 1) - lgamma(i + 1) - lgamma(n - i + 1) + i * log(p) + (n - i) * log(1 - p))
+                        for i in range(k + 1)))
+
+
+def refresh_views() -> list[str]:
+    """Refresh every materialized analyst view, concurrently (readers are never blocked)."""
+    with db.connect(db.database_url(), autocommit=True) as conn:
+        names = [name for (name,) in conn.execute(
+            "SELECT matviewname FROM pg_matviews WHERE schemaname = current_schema() ORDER BY 1")]
+        for name in names:
+            conn.execute(f'REFRESH MATERIALIZED VIEW CONCURRENTLY "{name}"')
+            log.info("refreshed materialized view %s", name)
+    return names
+
+
+def prune_raw_pages(older_than_days: int | None = None) -> dict:
+    """Delete superseded raw pages fetched more than ``older_than_days`` ago.
+
+    A raw page is superseded when the same URL was fetched again later with another content. It
+    is kept, whatever its age, while an article or an article version points to it: the text an
+    analyst sees can always be traced to the bytes it came from.
+    """
+    days = config.raw_retention_days() if older_than_days is None else older_than_days
+    with db.connect(db.database_url()) as conn, conn.transaction():
+        deleted = conn.execute(
+            "DELETE FROM raw_pages r"
+            " WHERE r.fetched_at < now() - make_interval(days => %s)"
+            "   AND EXISTS (SELECT FROM raw_pages newer WHERE newer.url = r.url AND newer.fetched_at > r.fetched_at)"
+            "   AND NOT EXISTS (SELECT FROM articles a WHERE a.raw_page_id = r.id)"
+            "   AND NOT EXISTS (SELECT FROM article_versions v WHERE v.raw_page_id = r.id)"
+            " RETURNING octet_length(r.body)",
+            [days],
+        ).fetchall()
+    result = {"deleted": len(deleted), "bytes": sum(n for (n,) in deleted), "older_than_days": days}
+    log.info("retention: %d superseded raw pages older than %d days deleted (%d bytes)",
+             result["deleted"], days, result["bytes"])
+    return result
+
+
+def vacuum_analyze() -> list[str]:
+    """VACUUM (ANALYZE) the project's tables, so the planner's statistics follow the daily loads."""
+    with db.connect(db.database_url(), autocommit=True) as conn:
+        tables = [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")]
+        for table in tables:
+            conn.execute(f'VACUUM (ANALYZE) "{table}"')
+    log.info("VACUUM (ANALYZE) done on %d tables", len(tables))
+    return tables
+

@@ -1,29 +1,19 @@
 """`make airflow`: the UI comes up with the project's DAGs behind a login, and Ctrl-C stops
-every process Airflow started."""
+every process Airflow started. Airflow is the shared one of tests/dags/conftest.py."""
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import psutil
 import pytest
 
+from tests.dags.conftest import STOP_TIMEOUT_S, airflow_processes
 from wxrb import airflow_env
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(url: str, data: dict | None = None, token: str | None = None):
@@ -46,55 +36,31 @@ def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     return living
 
 
-def airflow_processes(leader: int) -> list[psutil.Process]:
-    """Everything `wxrb airflow standalone` started, whatever session or parent it ended up in."""
-    tree = psutil.Process(leader).children(recursive=True)
-    sessions = {os.getsid(p.pid) for p in tree if p.is_running()}
-    for proc in psutil.process_iter():
-        try:
-            if os.getsid(proc.pid) in sessions and proc not in tree:
-                tree.append(proc)
-        except (ProcessLookupError, psutil.NoSuchProcess, PermissionError):
-            continue
-    return tree
+def test_standalone_serves_the_dags_behind_a_login(standalone_airflow):
+    base = standalone_airflow.base_url
+    printed = standalone_airflow.log.read_text()
+    user, password = airflow_env.login()
+    assert f"login: {user} / {password}" in printed
+
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        request(base + "/api/v2/dags")
+    assert denied.value.code == 401
+    with pytest.raises(urllib.error.HTTPError):
+        request(base + "/auth/token", {"username": user, "password": password + "x"})
+
+    _, token = request(base + "/auth/token", {"username": user, "password": password})
+    status, dags = request(base + "/api/v2/dags", token=token["access_token"])
+    assert status == 200
+    assert "wxrb_daily" in {d["dag_id"] for d in dags["dags"]}
+    assert len(airflow_processes(standalone_airflow.process.pid)) > 3  # api-server, scheduler, dag-processor, ...
 
 
-def test_standalone_serves_the_dags_and_stops_cleanly(dsn, tmp_path):
-    port = free_port()
-    env = {**os.environ, "AIRFLOW__API__PORT": str(port)}
-    wxrb = str(Path(sys.executable).parent / "wxrb")
-    process = subprocess.Popen([wxrb, "airflow", "standalone"], env=env, start_new_session=True,
-                               stdout=open(tmp_path / "standalone.log", "w"), stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/", timeout=3).close()
-                break
-            except (urllib.error.URLError, OSError):
-                time.sleep(2)
-        else:
-            pytest.fail("Airflow UI did not answer within 180 s:\n" + (tmp_path / "standalone.log").read_text()[-3000:])
-
-        printed = (tmp_path / "standalone.log").read_text()
-        user, password = airflow_env.login()
-        assert f"login: {user} / {password}" in printed
-
-        with pytest.raises(urllib.error.HTTPError) as denied:
-            request(base + "/api/v2/dags")
-        assert denied.value.code == 401
-        with pytest.raises(urllib.error.HTTPError):
-            request(base + "/auth/token", {"username": user, "password": password + "x"})
-
-        _, token = request(base + "/auth/token", {"username": user, "password": password})
-        status, dags = request(base + "/api/v2/dags", token=token["access_token"])
-        assert status == 200
-        assert "wxrb_daily" in {d["dag_id"] for d in dags["dags"]}
-        started = airflow_processes(process.pid)
-        assert len(started) > 3  # api-server, scheduler, dag-processor, triggerer, ...
-    finally:
-        process.send_signal(signal.SIGINT)  # what Ctrl-C does to `make airflow`
-        process.wait(timeout=120)
+@pytest.mark.stops_airflow
+def test_ctrl_c_stops_every_airflow_process(standalone_airflow):
+    process = standalone_airflow.process
+    started = airflow_processes(process.pid)
+    assert len(started) > 3
+    process.send_signal(signal.SIGINT)  # what Ctrl-C does to `make airflow`
+    process.wait(timeout=STOP_TIMEOUT_S)
     time.sleep(1)
     assert alive(started) == []

@@ -1,6 +1,5 @@
 """Airflow's own backfill of wxrb_daily, run by a real scheduler against the replica."""
 
-import json
 import os
 import signal
 import subprocess
@@ -14,7 +13,9 @@ import psycopg
 import pytest
 
 from processing.urls import canonical_url
-from tests.dags.test_airflow_standalone import airflow_processes, alive, free_port
+from tests.dags import airflow_api
+from tests.dags.conftest import airflow_processes, free_port
+from tests.dags.test_airflow_standalone import alive
 from wxrb import airflow_env
 
 pytestmark = pytest.mark.e2e
@@ -42,14 +43,8 @@ class Airflow:
                 time.sleep(2)
         pytest.fail("Airflow did not come up")
 
-    def call(self, method, path, body=None):
-        headers = {"Content-Type": "application/json"}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data, headers, method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
+    def call(self, method: str, path: str, body: dict | None = None):
+        return airflow_api.call(self.base, method, path, body, self.token)
 
     def cli(self, *args):
         return subprocess.run([WXRB, "airflow", *args], env=self.env, capture_output=True, text=True, timeout=300)
