@@ -9,12 +9,13 @@ UV     := $(BIN)/uv
 # The venv is rebuilt when the lock file or the project metadata changes.
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup demo test eval run report airflow lint clean distclean
+.PHONY: help setup demo test eval bench run report airflow lint clean distclean
 
 help:
 	@echo "make demo      the whole daily job through Airflow against the bundled replica, then a summary"
 	@echo "make test      the whole test suite"
 	@echo "make eval      extraction quality per template, next to trafilatura and readability-lxml"
+	@echo "make bench     speed benchmarks against baselines measured in the same run; writes bench/results.json"
 	@echo "make run       the daily job against the live site (www.wxrb.com)"
 	@echo "make report    the HTML run report of yesterday (DATE=YYYY-MM-DD for another day)"
 	@echo "make airflow   Airflow (api-server, scheduler, ...) with the project's DAGs on http://localhost:8080"
@@ -45,6 +46,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.extraction.score
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 run: $(STAMP)
 	$(BIN)/wxrb run

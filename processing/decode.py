@@ -52,6 +52,8 @@ def decode_html(body: bytes, declared: str | None = None) -> Decoded:
 
 
 def replacement_ratio(text: str) -> float:
+    if "\ufffd" not in text:  # nearly every page: no need to count the visible characters
+        return 0.0
     visible = sum(1 for ch in text if not ch.isspace())
     return text.count("\ufffd") / visible if visible else 0.0
 

@@ -18,6 +18,7 @@ dictionary, and on the replica both give the same separation (tests/processing/t
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -64,9 +65,17 @@ def shingles(text: str) -> set[str]:
     return {chars[i : i + SHINGLE_SIZE] for i in range(max(1, len(chars) - SHINGLE_SIZE + 1))}
 
 
+@functools.cache
+def _permutations() -> np.ndarray:
+    """The permutation parameters every signature shares (fixed seed and scheme): drawn once per
+    process rather than for each MinHash, which datasketch does when it is not given them."""
+    return MinHash(num_perm=NUM_PERM, seed=SIGNATURE_SEED, scheme=SIGNATURE_SCHEME).permutations
+
+
 def signature(text: str) -> MinHash:
     """MinHash of the text's shingles; equal texts give equal signatures in every process."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SIGNATURE_SEED, scheme=SIGNATURE_SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SIGNATURE_SEED, scheme=SIGNATURE_SCHEME,
+                      permutations=_permutations())
     minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
     return minhash
 
@@ -82,7 +91,8 @@ def signature_to_bytes(minhash: MinHash) -> bytes:
 
 def signature_from_bytes(data: bytes) -> MinHash:
     hashvalues = np.frombuffer(data, dtype="<u8").astype(np.uint64)
-    return MinHash(num_perm=NUM_PERM, seed=SIGNATURE_SEED, hashvalues=hashvalues, scheme=SIGNATURE_SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=SIGNATURE_SEED, hashvalues=hashvalues, scheme=SIGNATURE_SCHEME,
+                   permutations=_permutations())
 
 
 def same_story(a_text: str, b_text: str) -> bool:

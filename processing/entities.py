@@ -113,11 +113,8 @@ def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 
 
 def _tokens(text: str) -> list[_Token]:
-    nlp._jieba()  # the user dictionary and gazetteer names, once per process
-    import jieba.posseg
-
     tokens, at = [], 0
-    for pair in jieba.posseg.cut(text):
+    for pair in nlp.pos_tokens(text):  # shared with TextRank: one segmentation per article
         tokens.append(_Token(pair.word, pair.flag, at))
         at += len(pair.word)
     return tokens
@@ -127,8 +124,8 @@ def _tokens(text: str) -> list[_Token]:
 
 
 @functools.cache
-def _place_table() -> tuple[dict[str, tuple[dictionaries.Place, bool]], int]:
-    """surface -> (place, is_alias), and the longest surface."""
+def _place_table() -> dict[str, tuple[dictionaries.Place, bool]]:
+    """surface -> (place, is_alias)."""
     table: dict[str, tuple[dictionaries.Place, bool]] = {}
     for place in dictionaries.gazetteer():
         for alias in place.aliases:
@@ -136,7 +133,18 @@ def _place_table() -> tuple[dict[str, tuple[dictionaries.Place, bool]], int]:
                 table.setdefault(alias, (place, True))
     for place in dictionaries.gazetteer():
         table[place.name] = table[place.normalised] = (place, False)
-    return table, max(len(s) for s in table)
+    return table
+
+
+@functools.cache
+def _surface_lengths() -> dict[str, tuple[int, ...]]:
+    """first character -> lengths (two or more, longest first) of the surfaces starting with it:
+    most characters start no place name, and _place_at then tries no slice at all."""
+    lengths: dict[str, set[int]] = {}
+    for surface in _place_table():
+        if len(surface) > 1:
+            lengths.setdefault(surface[0], set()).add(len(surface))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
 
 
 def _places(
@@ -158,9 +166,9 @@ def _places(
 
 def _place_at(text: str, i: int, starts: set[int], ends: set[int]):
     """(place, length, is_alias) of the longest gazetteer surface at ``i``, or None."""
-    table, longest = _place_table()
-    for length in range(min(longest, len(text) - i), 1, -1):
-        hit = table.get(text[i : i + length])
+    table = _place_table()
+    for length in _surface_lengths().get(text[i], ()):
+        hit = i + length <= len(text) and table.get(text[i : i + length])
         if hit and _fits(text, i, length, hit[1], i in starts and i + length in ends):
             return hit[0], length, hit[1]
     if _is_xi_alias(text, i):
@@ -284,7 +292,7 @@ def _is_named_person(token: _Token, text: str) -> bool:
         return False
     anonymous = word.endswith(ANONYMOUS_AFTER) or text.startswith(ANONYMOUS_AFTER, token.end)
     not_a_name = word.endswith(NOT_NAME_ENDINGS) or text.startswith(NOT_PERSON_AFTER, token.end)
-    return not (anonymous or not_a_name) and word not in _place_table()[0]
+    return not (anonymous or not_a_name) and word not in _place_table()
 
 
 def _jieba_frequency(word: str) -> int:

@@ -407,9 +407,18 @@ def _is_damage(text: str, i: int) -> bool:
     return bool(CJK_CHAR.match(left) or CJK_CHAR.match(right))
 
 
+# Every character _is_damage may flag (U+FFFD, "?", control, private use, bopomofo): only these
+# positions are examined, which spares a Unicode lookup per character of every article.
+DAMAGE_CANDIDATE = re.compile(
+    "[\ufffd?\x00-\x1f\x7f-\x9f\ue000-\uf8ff\U000f0000-\U0010ffff\u3100-\u312f\u31a0-\u31bf]"
+)
+
+
 def garble_ratio(text: str) -> float:
     """Share of non-space characters that look like damage; 0.0 for clean text."""
-    positions = [i for i, char in enumerate(text) if not char.isspace()]
-    if not positions:
+    visible = len("".join(text.split()))  # str.split() and str.isspace() agree on what is space
+    if not visible:
         return 0.0
-    return sum(_is_damage(text, i) for i in positions) / len(positions)
+    damaged = sum(1 for m in DAMAGE_CANDIDATE.finditer(text)
+                  if not text[m.start()].isspace() and _is_damage(text, m.start()))
+    return damaged / visible

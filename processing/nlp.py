@@ -56,10 +56,44 @@ def keywords(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE, idf_path: Pa
     return _kept(extractor.extract_tags(text, topK=top_k * 2, withWeight=True), top_k)
 
 
+def pos_tokens(text: str) -> tuple:
+    """jieba's part-of-speech segmentation (``posseg``: pairs with ``.word`` and ``.flag``), in order.
+
+    It is the costliest step of enrichment, and TextRank and the entity extractor each need it
+    for the same article text: the last few results are kept, so an article is segmented once.
+    """
+    _jieba()  # the user dictionary and gazetteer names first
+    return _pos_tokens(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _pos_tokens(text: str) -> tuple:
+    import jieba.posseg
+
+    return tuple(jieba.posseg.cut(text))
+
+
 def textrank(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE) -> list[tuple[str, float]]:
     """(keyword, weight) by jieba's TextRank over nouns, names and verbal nouns, strongest first."""
-    found = _jieba().analyse.textrank(text, topK=top_k * 2, withWeight=True, allowPOS=TEXTRANK_POS)
+    found = _textrank().textrank(text, topK=top_k * 2, withWeight=True, allowPOS=TEXTRANK_POS)
     return _kept(found, top_k)
+
+
+class _CachedPosTokenizer:
+    """Stands in for ``jieba.posseg.dt`` inside TextRank, so that it reuses ``pos_tokens``."""
+
+    def cut(self, text: str) -> tuple:
+        return pos_tokens(text)
+
+
+@functools.cache
+def _textrank():
+    """jieba's TextRank with its default stopwords, segmenting through ``pos_tokens``."""
+    analyse = _jieba().analyse
+    extractor = analyse.TextRank()
+    extractor.tokenizer = extractor.postokenizer = _CachedPosTokenizer()
+    extractor.stop_words = set(analyse.default_textrank.stop_words)
+    return extractor
 
 
 def _kept(found, top_k: int) -> list[tuple[str, float]]:

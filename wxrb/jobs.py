@@ -347,7 +347,12 @@ def check_drift(since: date, until: date) -> dict:
         raise DriftDetected(
             "extraction drift: " + "; ".join(drops)
             + ". A site redesign? Compare a page of these days with its parser (wxrb extract FILE --url URL).")
-    log.info("no extraction drift over %s..%s against the trailing %d days", since, until, s["days"])
+    judged = [site for site, fields in result.items() if "skipped" not in fields]
+    if judged:
+        log.info("no extraction drift over %s..%s against the trailing %d days (%s)", since, until, s["days"],
+                 ", ".join(judged))
+    else:
+        log.info("extraction drift not judged over %s..%s: no site has enough articles and history", since, until)
     return result
 
 

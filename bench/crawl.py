@@ -1,0 +1,228 @@
+"""Crawl family: pages/s of the portal spider against the replica, vs `scrapy bench`; requests per new article.
+
+The spider runs exactly as the daily job runs it (``wxrb.jobs.crawl``: a Scrapy subprocess, raw pages
+stored in PostgreSQL, the run recorded in ``crawl_runs``) with ``WXRB_CRAWL_PROFILE=replica``, which
+lifts the politeness delays. Its rate is pages answered over Scrapy's own ``elapsed_time_seconds``
+(spider opened to spider closed), so that the ~2 s of interpreter and Scrapy start-up, which `scrapy
+bench` does not count either, stay out of it; the wall time with start-up is in the notes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, timedelta
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from wxrb import db
+
+FAMILY = "crawl"
+PAGES_PER_S_TARGET = 0.8  # x scrapy bench
+REQUESTS_PER_NEW_TARGET = 1.2
+ELAPSED = re.compile(r"'elapsed_time_seconds': ([0-9.]+)")
+RESPONSES = re.compile(r"'response_received_count': (\d+)")
+LOGSTATS = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\)")
+SCRAPY_BENCH_TIMEOUT_S = 120
+
+
+def run(opts: dict) -> list[dict]:
+    quick = opts["quick"]
+    start, end = replica_range(opts["replica_base_url"])
+    with Databases(opts["dsn_admin"]) as databases, crawl_env(opts["replica_base_url"]):
+        rounds = [timed_crawl(databases.new(), start, end) for _ in range(1 if quick else 3)]
+        bench = scrapy_bench(seconds=3 if quick else 10)
+        incremental = incremental_run(databases.new(), start, end, start)
+        daily = None if quick else incremental_run(databases.new(), start, end, end)
+    pages_per_s = statistics.median(r["pages_per_s"] for r in rounds)
+    ratio = pages_per_s / bench["pages_per_s"]
+    median_round = sorted(rounds, key=lambda r: r["pages_per_s"])[len(rounds) // 2]
+    figures = [
+        figure("pages per second, portal spider (delays lifted)", pages_per_s, "pages/s",
+               "scrapy bench (same machine, same invocation)", bench["pages_per_s"], ratio,
+               f">= {PAGES_PER_S_TARGET}x scrapy bench", ratio >= PAGES_PER_S_TARGET,
+               f"replica {start}..{end}, {median_round['pages']} pages a crawl into a fresh database, "
+               f"{len(rounds)} round(s), median; {median_round['wall_s']:.1f} s wall with start-up; "
+               f"scrapy bench: {bench['seconds']} s, {bench['pages']} pages, median of "
+               f"{bench['intervals']} one-second pages/min readings"),
+        figure("requests per new article, backfill of the whole range", median_round["requests_per_new"],
+               "requests/article", None, None, None, None, None,
+               f"{median_round['requests']} requests for {median_round['new']} new articles "
+               "(robots.txt, home, channel lists and articles)"),
+        incremental_figure("requests per new article, incremental run (window extended by one day)",
+                           incremental, f"crawl {start}..{end - timedelta(days=1)}, then {start}..{end}"),
+    ]
+    if daily:
+        figures.append(incremental_figure("requests per new article, daily run (the new day only)", daily,
+                                          f"crawl {start}..{end - timedelta(days=1)}, then {end} alone"))
+    return figures
+
+
+def figure(name, value, unit, baseline, baseline_value, ratio, target, met, notes, family=FAMILY) -> dict:
+    return {"family": family, "name": name, "value": round(value, 2), "unit": unit, "baseline": baseline,
+            "baseline_value": None if baseline_value is None else round(baseline_value, 2),
+            "ratio": None if ratio is None else round(ratio, 2), "target": target, "met": met, "notes": notes}
+
+
+def incremental_figure(name: str, result: dict, how: str) -> dict:
+    """Requests of the second crawl per article it stored; the navigation it cannot avoid is in the notes."""
+    value = result["requests_per_new"]
+    return figure(name, value, "requests/article", None, None, value, f"<= {REQUESTS_PER_NEW_TARGET}",
+                  value <= REQUESTS_PER_NEW_TARGET, f"{how}: {result['requests']} requests "
+                  f"({result['list_pages']} list pages, {result['article_pages']} article pages, home and "
+                  f"robots.txt) for {result['new']} new articles; {result['skipped']} stored articles not fetched")
+
+
+def replica_range(base_url: str) -> tuple[date, date]:
+    """The replica's date range, from its manifest (as any client would read it)."""
+    with urllib.request.urlopen(base_url + "/__replica__/manifest.json", timeout=10) as response:
+        manifest = json.loads(response.read().decode("utf-8"))
+    return date.fromisoformat(manifest["start_date"]), date.fromisoformat(manifest["end_date"])
+
+
+class Databases:
+    """Fresh migrated databases on the bench server, all dropped at the end."""
+
+    def __init__(self, dsn_admin: str, label: str = "bench_crawl"):
+        self.dsn_admin = dsn_admin
+        self.label = label
+        self.names: list[str] = []
+
+    def new(self) -> str:
+        dsn = self._create("")
+        with db.connect(dsn) as conn:
+            db.upgrade(conn)
+        return dsn
+
+    def copy_of(self, dsn: str) -> str:
+        """A new database cloned from ``dsn`` (a file copy: fast); nobody may be connected to ``dsn``."""
+        return self._create(f' TEMPLATE "{conninfo_to_dict(dsn)["dbname"]}"')
+
+    def _create(self, template: str) -> str:
+        name = f"{self.label}_{os.getpid()}_{len(self.names)}"
+        with psycopg.connect(self.dsn_admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"{template}')
+        self.names.append(name)
+        return make_conninfo(self.dsn_admin, dbname=name)
+
+    def __enter__(self) -> Databases:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with psycopg.connect(self.dsn_admin, autocommit=True) as conn:
+            for name in self.names:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def crawl_env(base_url: str):
+    """Every site URL pointing at the replica, delays lifted; the environment restored afterwards."""
+    env = {"WXRB_PORTAL_URL": base_url, "WXRB_EPAPER_URL": base_url, "WXRB_OLD_EPAPER_URL": base_url,
+           "WXRB_CRAWL_PROFILE": "replica"}
+    saved = {key: os.environ.get(key) for key in [*env, "DATABASE_URL"]}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+class _Lines(logging.Handler):
+    """Keeps the lines wxrb.jobs relays from the Scrapy subprocess (its final stats dump among them)."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def crawl(dsn: str, source: str, since: date, until: date) -> dict:
+    """One ``wxrb.jobs.crawl`` into ``dsn``: its crawl_runs stats, Scrapy's elapsed time, the wall time."""
+    from wxrb import jobs
+
+    os.environ["DATABASE_URL"] = dsn
+    logger = logging.getLogger("wxrb.jobs")
+    handler, level, propagate = _Lines(), logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # Scrapy's whole log is kept here, not printed by the bench
+    try:
+        started = time.perf_counter()
+        report = jobs.crawl(source, since, until)
+        wall = time.perf_counter() - started
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+    log_text = "\n".join(handler.lines)
+    elapsed = ELAPSED.search(log_text)
+    if not elapsed:
+        raise RuntimeError(f"no elapsed_time_seconds in the log of crawl run {report.crawl_run_id}: "
+                           "did Scrapy dump its stats at INFO?")
+    return {**report.stats, "elapsed_s": float(elapsed[1]), "wall_s": wall}
+
+
+def timed_crawl(dsn: str, start: date, end: date) -> dict:
+    stats = crawl(dsn, "portal", start, end)
+    pages = sum(stats["responses_by_status"].values())
+    new = stats["pages_new"] + stats["pages_changed"]
+    return {"pages": pages, "pages_per_s": pages / stats["elapsed_s"], "wall_s": stats["wall_s"],
+            "requests": stats["requests"], "new": new, "requests_per_new": stats["requests"] / new}
+
+
+def incremental_run(dsn: str, start: date, end: date, second_since: date) -> dict:
+    """Crawl up to the day before ``end``, then ``second_since``..``end``: what the second crawl costs."""
+    crawl(dsn, "portal", start, end - timedelta(days=1))
+    stats = crawl(dsn, "portal", second_since, end)
+    new = stats["pages_new"] + stats["pages_changed"]
+    if not new:
+        raise RuntimeError(f"the incremental crawl {second_since}..{end} stored no new article: "
+                           "the replica's last day should hold some")
+    return {"requests": stats["requests"], "new": new, "requests_per_new": stats["requests"] / new,
+            "list_pages": stats["list_pages"], "article_pages": stats["article_pages"],
+            "skipped": stats["articles_skipped_stored"]}
+
+
+def scrapy_bench(seconds: int) -> dict:
+    """Scrapy's own benchmark (a local link-farm server and a spider that follows every link), run with
+    Scrapy's default settings: outside the project, so that scrapy.cfg and its politeness do not apply."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCRAPY_")}
+    with tempfile.TemporaryDirectory(prefix="scrapy-bench-") as cwd:
+        done = subprocess.run(
+            [sys.executable, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
+             "-s", "LOGSTATS_INTERVAL=1"],
+            cwd=cwd, env=env, capture_output=True, text=True, errors="replace", timeout=SCRAPY_BENCH_TIMEOUT_S,
+        )
+    return parse_scrapy_bench(done.stdout + done.stderr, seconds, done.returncode)
+
+
+def parse_scrapy_bench(log_text: str, seconds: int, returncode: int = 0) -> dict:
+    """The median of the one-second pages/min readings, the first (start-up, 0 pages) left out."""
+    if "'BOT_NAME': 'wxrb'" in log_text:
+        raise RuntimeError("scrapy bench ran with the project's settings (scrapy.cfg found): the baseline "
+                           "must use Scrapy's defaults")
+    readings = [(int(pages), int(rate)) for pages, rate in LOGSTATS.findall(log_text)]
+    rates = [rate for pages, rate in readings[1:] if pages]
+    if returncode or not rates:
+        tail = "\n".join(log_text.splitlines()[-15:])
+        raise RuntimeError(f"scrapy bench failed (exit {returncode}; is port 8998 free?):\n{tail}")
+    responses = RESPONSES.search(log_text)
+    return {"pages_per_s": statistics.median(rates) / 60, "intervals": len(rates), "seconds": seconds,
+            "pages": int(responses[1]) if responses else readings[-1][0]}
+

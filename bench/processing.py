@@ -1,0 +1,217 @@
+"""Processing family: articles per second of the per-page processing path vs trafilatura alone.
+
+The replica's three daily sources are crawled once, for real, into a database of their own; the
+newest raw page of every URL is then run through ``processing.stage.process_page`` (decode,
+parser, cleaning, extraction, then enrich: TF-IDF and TextRank keywords, search tokens, entities,
+figures, MinHash signature) in worker processes: one worker for the one-core figure, one per core
+for the all-cores figure. Each worker returns its PageResults to the parent, as a parallel stage
+would have to. The baseline is ``trafilatura.extract`` on the same pages, decoded beforehand (its
+decoding is not timed), in the same kind of pool. Writing the results into PostgreSQL
+(processing.load) is not timed here: the load family measures it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import statistics
+import time
+import urllib.request
+from contextlib import contextmanager
+from datetime import date
+from multiprocessing import get_context
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("portal", "epaper_wxrb", "epaper_jnwb")
+ROUNDS, QUICK_ROUNDS = 3, 1
+QUICK_SOURCES, QUICK_DAYS = ("portal",), 3  # one Scrapy start instead of three: about 20 pages
+CHUNK = 8  # pages per pool task: small enough to keep every core busy to the end
+PROJECTED_PAGES = 100_000
+TARGET_PER_CORE = 2.0  # x trafilatura on one core
+TARGET_MINUTES = 10.0  # for PROJECTED_PAGES on every core
+TARGET_SCALING_SHARE = 0.9  # of linear scaling
+STAGE, BASELINE = "stage", "trafilatura"
+WORKER_START_TIMEOUT_S = 300
+
+
+def run(opts: dict) -> list[dict]:
+    quick = opts["quick"]
+    sources = QUICK_SOURCES if quick else SOURCES
+    pages, window = replica_pages(opts["dsn_admin"], opts["replica_base_url"], sources, quick)
+    if not pages:
+        raise RuntimeError(f"the crawl of the replica ({opts['replica_base_url']}) stored no raw page")
+    rounds = QUICK_ROUNDS if quick else ROUNDS
+    cores = os.cpu_count() or 1
+    texts = decoded(pages)
+    measured = {}
+    for kind, items in ((STAGE, pages), (BASELINE, texts)):
+        for workers in (1, cores):
+            m = measured[kind, workers] = measure(kind, items, workers, rounds, warm_up=not quick)
+            log.info("%s on %d worker(s): %.1f pages/s (rounds %s; %.1f per CPU second), peak RSS %.0f MB",
+                     kind, workers, m["rate"], m["rates"], m["cpu_rate"], m["peak_rss_mb"])
+    timing = (f"{rounds} round(s), no warm-up round (quick)" if quick
+              else f"{rounds} rounds after a warm-up round, median")
+    return figures(measured, cores, f"{len(pages)} replica pages ({', '.join(sources)}, {window}), {timing}")
+
+
+def figures(measured: dict, cores: int, source: str) -> list[dict]:
+    one, every = measured[STAGE, 1], measured[STAGE, cores]
+    base_one, base_every = measured[BASELINE, 1], measured[BASELINE, cores]
+    notes = (f"{source}; process_page in worker processes, results returned to the parent; jieba's "
+             "bundled IDF; loading into PostgreSQL not included (load family)")
+    per_cpu = (f"; per CPU second of a worker (insensitive to other load on the machine): "
+               f"{one['cpu_rate']:.1f} vs {base_one['cpu_rate']:.1f} articles, "
+               f"{one['cpu_rate'] / base_one['cpu_rate']:.2f}x")
+    per_core = one["rate"] / base_one["rate"]
+    scaling, base_scaling = every["rate"] / one["rate"], base_every["rate"] / base_one["rate"]
+    minutes, base_minutes = PROJECTED_PAGES / every["rate"] / 60, PROJECTED_PAGES / base_every["rate"] / 60
+    rss = max(one["peak_rss_mb"], every["peak_rss_mb"])
+    base_rss = max(base_one["peak_rss_mb"], base_every["peak_rss_mb"])
+    alone = "trafilatura.extract alone"
+    all_cores = f"{alone}, {cores} workers"
+    return [
+        figure("articles per second, one core", one["rate"], "articles/s", f"{alone}, one core",
+               base_one["rate"], f">= {TARGET_PER_CORE:g}x baseline", per_core >= TARGET_PER_CORE,
+               notes + per_cpu),
+        figure(f"articles per second, all cores ({cores})", every["rate"], "articles/s", all_cores,
+               base_every["rate"], None, None, notes),
+        figure(f"scaling factor, {cores} workers over one", scaling, "x", f"{alone}, same scaling",
+               base_scaling, f">= {TARGET_SCALING_SHARE * cores:g}x ({TARGET_SCALING_SHARE:.0%} of linear)",
+               scaling >= TARGET_SCALING_SHARE * cores, "articles/s on all cores over articles/s on one"),
+        figure(f"projected minutes for {PROJECTED_PAGES:,} pages, all cores", minutes, "min", all_cores,
+               base_minutes, f"<= {TARGET_MINUTES:g} min", minutes <= TARGET_MINUTES,
+               "from the all-cores rate; ratio > 1: slower than the baseline; loading not included"),
+        figure("peak RSS per worker process", rss, "MB", f"{alone}, per worker", base_rss,
+               None, None, "ru_maxrss of the workers: jieba's dictionaries, gazetteer and parsers loaded"),
+    ]
+
+
+def figure(name, value, unit, baseline, baseline_value, target, met, notes) -> dict:
+    return {"family": "processing", "name": name, "value": round(value, 3), "unit": unit,
+            "baseline": baseline, "baseline_value": round(baseline_value, 3),
+            "ratio": round(value / baseline_value, 3), "target": target, "met": met, "notes": notes}
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def replica_pages(dsn_admin: str, base_url: str, sources: tuple[str, ...],
+                  quick: bool) -> tuple[list[tuple], str]:
+    """(raw_id, url, body, declared encoding, first_seen_at) of the newest raw page of every URL
+    the sources stored, crawled now into a database dropped afterwards; and the crawl window."""
+    with urllib.request.urlopen(base_url + "/__replica__/manifest.json", timeout=30) as response:
+        manifest = json.loads(response.read().decode("utf-8"))
+    since, until = date.fromisoformat(manifest["start_date"]), date.fromisoformat(manifest["end_date"])
+    if quick:
+        since = date.fromordinal(until.toordinal() - QUICK_DAYS + 1)
+    name = f"bench_processing_{os.getpid()}"
+    with psycopg.connect(dsn_admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        dsn = make_conninfo(dsn_admin, dbname=name)
+        with replica_env(dsn, base_url):
+            from processing.sql import query
+            from wxrb import jobs
+
+            jobs.migrate()
+            started = time.perf_counter()
+            for source in sources:
+                jobs.crawl(source, since, until)
+            log.info("crawled %s over %s..%s in %.1f s", ", ".join(sources), since, until,
+                     time.perf_counter() - started)
+            with psycopg.connect(dsn) as conn:
+                ids = [raw_id for raw_id, *_ in conn.execute(query("pending_raw_pages"))]
+                rows = conn.execute(query("raw_pages_by_id"), {"ids": ids}).fetchall()
+    finally:
+        with psycopg.connect(dsn_admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    return sorted(rows, key=lambda row: row[1]), f"{since}..{until}"
+
+
+@contextmanager
+def replica_env(dsn: str, base_url: str):
+    """The job steps read their database and sites from the environment: point them at ours."""
+    env = {"DATABASE_URL": dsn, "WXRB_PORTAL_URL": base_url, "WXRB_EPAPER_URL": base_url,
+           "WXRB_CRAWL_PROFILE": "replica"}
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def decoded(pages: list[tuple]) -> list[str]:
+    """The baseline's input: each page decoded the way the stage decodes it (not timed)."""
+    from processing.decode import decode_html
+
+    return [decode_html(body, encoding).text for _, _, body, encoding, _ in pages]
+
+
+# --- timing -------------------------------------------------------------------------------------
+
+
+def measure(kind: str, items: list, workers: int, rounds: int, warm_up: bool) -> dict:
+    """Pages per second of ``kind`` over ``items`` in a pool of ``workers`` fresh processes:
+    the median of ``rounds`` timed rounds, after an untimed one when ``warm_up``; pages per CPU
+    second of the workers over the same rounds; and the workers' peak RSS."""
+    chunks = [range(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
+    peaks: dict[int, int] = {}
+    rates, cpu_seconds = [], 0.0
+    context = get_context("spawn")
+    ready = context.Barrier(workers + 1)
+    with context.Pool(workers, initializer=_init_worker, initargs=(kind, items, ready)) as pool:
+        ready.wait(timeout=WORKER_START_TIMEOUT_S)  # the clock starts once every worker has loaded
+        for round_no in range(rounds + int(warm_up)):
+            started = time.perf_counter()
+            done, cpu = 0, 0.0
+            for pid, peak_kb, chunk_cpu, results in pool.imap_unordered(_work, chunks):
+                done += len(results)
+                cpu += chunk_cpu
+                peaks[pid] = max(peaks.get(pid, 0), peak_kb)
+            elapsed = time.perf_counter() - started
+            if done != len(items):
+                raise RuntimeError(f"{kind}: the pool returned {done} results for {len(items)} pages")
+            if round_no >= int(warm_up):
+                rates.append(len(items) / elapsed)
+                cpu_seconds += cpu
+    return {"rate": statistics.median(rates), "rates": [round(r, 1) for r in rates],
+            "cpu_rate": len(items) * rounds / cpu_seconds, "peak_rss_mb": max(peaks.values()) / 1024}
+
+
+_worker: dict = {}  # in each pool process: what it runs and on which items
+
+
+def _init_worker(kind: str, items: list, ready) -> None:
+    """Load what the worker needs before the clock starts (jieba's dictionaries: about a second)."""
+    logging.disable(logging.WARNING)  # pages the stage skips are expected; their warnings are noise
+    _worker.update(kind=kind, items=items)
+    _work(range(min(1, len(items))))
+    ready.wait(timeout=WORKER_START_TIMEOUT_S)
+
+
+def _work(indices: range) -> tuple[int, int, float, list]:
+    """(pid, peak RSS in kB, CPU seconds, results) of one chunk of pages."""
+    started = time.process_time()
+    items = _worker["items"]
+    if _worker["kind"] == STAGE:
+        from processing.stage import process_page
+
+        results = [process_page(*items[i]) for i in indices]
+    else:
+        import trafilatura
+
+        results = [trafilatura.extract(items[i]) for i in indices]
+    cpu = time.process_time() - started
+    return os.getpid(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, cpu, results
