@@ -25,6 +25,7 @@ from datetime import date, timedelta
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+import bench
 from wxrb import db
 
 FAMILY = "crawl"
@@ -129,17 +130,8 @@ def crawl_env(base_url: str):
     """Every site URL pointing at the replica, delays lifted; the environment restored afterwards."""
     env = {"WXRB_PORTAL_URL": base_url, "WXRB_EPAPER_URL": base_url, "WXRB_OLD_EPAPER_URL": base_url,
            "WXRB_CRAWL_PROFILE": "replica"}
-    saved = {key: os.environ.get(key) for key in [*env, "DATABASE_URL"]}
-    os.environ.update(env)
-    try:
+    with bench.environ(env, restore=("DATABASE_URL",)):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
 
 class _Lines(logging.Handler):
     """Keeps the lines wxrb.jobs relays from the Scrapy subprocess (its final stats dump among them)."""

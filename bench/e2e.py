@@ -26,6 +26,7 @@ from pathlib import Path
 
 import psycopg
 
+import bench
 from wxrb import config
 
 TARGET_ARTICLES = 10_000
@@ -116,20 +117,9 @@ def airflow_nothing_new(dsn_admin: str, dsn: str, env: dict, until: date) -> flo
         _drop_database(dsn_admin, name)
 
 
-@contextlib.contextmanager
 def _environ(values: dict):
     """os.environ with ``values`` set, restored afterwards (airflow_env reads it)."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
+    return bench.environ(values)
 
 def _create_database(dsn_admin: str, name: str) -> str:
     with psycopg.connect(dsn_admin, autocommit=True) as conn:

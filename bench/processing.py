@@ -27,6 +27,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+import bench
+
 log = logging.getLogger(__name__)
 
 SOURCES = ("portal", "epaper_wxrb", "epaper_jnwb")
@@ -140,17 +142,8 @@ def replica_env(dsn: str, base_url: str):
     """The job steps read their database and sites from the environment: point them at ours."""
     env = {"DATABASE_URL": dsn, "WXRB_PORTAL_URL": base_url, "WXRB_EPAPER_URL": base_url,
            "WXRB_CRAWL_PROFILE": "replica"}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
+    with bench.environ(env):
         yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
 
 def decoded(pages: list[tuple]) -> list[str]:
     """The baseline's input: each page decoded the way the stage decodes it (not timed)."""
