@@ -48,7 +48,7 @@ eval: $(STAMP)
 	$(BIN)/python -m tests.extraction.score
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 run: $(STAMP)
 	$(BIN)/wxrb run

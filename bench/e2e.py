@@ -175,20 +175,11 @@ def figures(since, until, articles, backfill_s, crawl_s, nothing_new_s, airflow_
 
 @contextlib.contextmanager
 def bigger_replica(days: int):
-    """A ReplicaServer generated over ``days`` days instead of 12 (same generator, same seed).
-
-    The replica has no days parameter, so its module constant is set while the site is built.
-    """
-    import replica.content
+    """A ReplicaServer generated over ``days`` days instead of 12 (same generator, same seed)."""
+    from replica.content import build_site
     from replica.server import ReplicaServer
 
-    saved = replica.content.DAYS
-    replica.content.DAYS = days
-    try:
-        server = ReplicaServer()
-    finally:
-        replica.content.DAYS = saved
-    server.start()
+    server = ReplicaServer(site=build_site(days=days)).start()
     try:
         yield server
     finally:

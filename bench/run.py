@@ -30,7 +30,7 @@ from pathlib import Path
 
 import psycopg
 
-FAMILIES = ("processing", "crawl", "load", "search", "e2e")
+FAMILIES = ("processing", "reprocess", "crawl", "load", "search", "e2e")
 BENCH_DIR = Path(__file__).resolve().parent
 DEFAULT_OUTPUT = BENCH_DIR / "results.json"
 DEFAULT_ARTICLES = 200_000

@@ -6,6 +6,7 @@ per process, so importing this module (e.g. while Airflow parses a DAG file) cos
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import re
@@ -34,13 +35,60 @@ def _jieba():
 
 def segment(text: str) -> list[str]:
     """Tokens in order, whitespace dropped (precise mode)."""
-    return [token for token in _jieba().lcut(text) if token.strip()]
+    return [token for token in words(text) if token.strip()]
 
 
 def search_segment(text: str) -> list[str]:
     """Tokens for a search index: jieba's search mode also emits the words inside a long one
-    (锡山区 -> 锡山, 山区, 锡山区), so a shorter query finds it."""
-    return [token for token in _jieba().cut_for_search(text) if token.strip()]
+    (锡山区 -> 锡山, 山区, 锡山区), so a shorter query finds it.
+
+    Search mode is the precise cut plus, before each word longer than two (three) characters,
+    its two-character (three-character) pieces that are dictionary words: built here on
+    ``words``, so an article's title and body reuse the cut its TF-IDF keywords made.
+    """
+    known = _jieba().dt.FREQ
+    tokens = []
+    for word in words(text):
+        if not word.strip():
+            continue
+        if len(word) > 2:
+            tokens += [gram for gram in _pieces(word, 2) if known.get(gram)]
+        if len(word) > 3:
+            tokens += [gram for gram in _pieces(word, 3) if known.get(gram)]
+        tokens.append(word)
+    return tokens
+
+
+def _pieces(word: str, size: int) -> list[str]:
+    return [word[start:start + size] for start in range(len(word) - size + 1)]
+
+
+def words(text: str) -> list[str]:
+    """jieba's precise cut of ``text``, one line at a time.
+
+    A newline always ends one of jieba's blocks, so cutting line by line gives the tokens of
+    cutting the whole text (only a "\r\n" across lines comes out as two whitespace tokens).
+    The lines' cuts are kept: enrichment cuts the article text for TF-IDF, then its title
+    and its body (the same lines) for the search tokens, and jieba runs once per line.
+    """
+    _jieba()  # the user dictionary and gazetteer names first
+    tokens = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            tokens.append("\n")
+        tokens += _line_words(line)
+    return tokens
+
+
+@functools.lru_cache(maxsize=1024)
+def _line_words(line: str) -> tuple[str, ...]:
+    return tuple(_jieba().cut(line))
+
+
+def clear_caches() -> None:
+    """Forget the kept cuts: a benchmark running the same pages again must not reuse them."""
+    _line_words.cache_clear()
+    _pos_tokens.cache_clear()
 
 
 def dictionary_version() -> str:
@@ -52,7 +100,7 @@ def keywords(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE, idf_path: Pa
              ) -> list[tuple[str, float]]:
     """(keyword, weight) by TF-IDF, strongest first; stopwords (processing/data) never count.
     ``idf_path``: a corpus IDF file (processing.idf); jieba's bundled table when None."""
-    extractor = _tfidf(idf_path) if idf_path else _jieba().analyse.default_tfidf
+    extractor = _tfidf(idf_path) if idf_path else _bundled_tfidf()
     return _kept(extractor.extract_tags(text, topK=top_k * 2, withWeight=True), top_k)
 
 
@@ -79,6 +127,13 @@ def textrank(text: str, top_k: int = settings.KEYWORDS_PER_ARTICLE) -> list[tupl
     return _kept(found, top_k)
 
 
+class _CachedTokenizer:
+    """Stands in for ``jieba.dt`` inside TF-IDF, so that it reuses ``words``."""
+
+    def cut(self, text: str) -> list[str]:
+        return words(text)
+
+
 class _CachedPosTokenizer:
     """Stands in for ``jieba.posseg.dt`` inside TextRank, so that it reuses ``pos_tokens``."""
 
@@ -103,9 +158,18 @@ def _kept(found, top_k: int) -> list[tuple[str, float]]:
 
 
 @functools.cache
+def _bundled_tfidf():
+    """jieba's default TF-IDF extractor (bundled IDF table, shared) segmenting through ``words``."""
+    extractor = copy.copy(_jieba().analyse.default_tfidf)
+    extractor.tokenizer = _CachedTokenizer()
+    return extractor
+
+
+@functools.cache
 def _tfidf(idf_path: Path):
     """A TF-IDF extractor on a corpus IDF file, sharing the loaded dictionaries and stopwords."""
     analyse = _jieba().analyse
     extractor = analyse.TFIDF(str(idf_path))
+    extractor.tokenizer = _CachedTokenizer()
     extractor.stop_words = set(analyse.default_tfidf.stop_words)
     return extractor

@@ -9,8 +9,13 @@ row in ``article_versions``; unchanged content adds nothing.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +29,8 @@ from processing.load import PageResult, load_batch
 from processing.parsers import PARSERS, ParseError, Parser, parser_for
 from processing.sql import query
 from processing.urls import canonical_url, parse_article_url
+from processing.workers import pool as workers_pool
+from wxrb import config
 from wxrb.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
@@ -208,17 +215,71 @@ def _process(conn: psycopg.Connection, ids: list[int], batch_size: int,
     with database_errors(conn, report):
         refresh_places(conn)
         idf_model = idf.latest(conn)
-        log.info("processing %d raw pages in batches of %d", len(ids), batch_size)
-        for start in range(0, len(ids), batch_size):
-            rows = conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
-            results = [process_page(*row, parser=parser, idf_model=idf_model) for row in rows]
-            report.new_versions += load_batch(conn, results)
-            report.loaded += sum(1 for r in results if r.status == "loaded")
-            report.skipped += sum(1 for r in results if r.status == "skipped")
-            report.flagged += sum(1 for r in results if r.status == "flagged")
-            log.info("processed %d/%d raw pages (%d loaded, %d skipped, %d flagged, %d new versions)",
-                     min(start + batch_size, len(ids)), len(ids), report.loaded, report.skipped,
-                     report.flagged, report.new_versions)
+        workers = worker_count(len(ids))
+        log.info("processing %d raw pages in batches of %d, %s", len(ids), batch_size,
+                 f"on {workers} worker processes" if workers > 1 else "in this process")
+        batches = _processed_batches(conn, ids, batch_size, parser, idf_model, workers)
+        with closing(batches):  # a failed load stops the workers at once
+            for results in batches:
+                report.new_versions += load_batch(conn, results)
+                report.loaded += sum(1 for r in results if r.status == "loaded")
+                report.skipped += sum(1 for r in results if r.status == "skipped")
+                report.flagged += sum(1 for r in results if r.status == "flagged")
+                done = report.loaded + report.skipped + report.flagged
+                log.info("processed %d/%d raw pages (%d loaded, %d skipped, %d flagged, %d new versions)",
+                         done, len(ids), report.loaded, report.skipped, report.flagged, report.new_versions)
         if cluster:
             report.clustered = stories.cluster_new(conn)
     return report
+
+
+def worker_count(pages: int) -> int:
+    """Worker processes for a run of ``pages``: 1 (this process) below settings.PARALLEL_MIN_PAGES."""
+    if pages < settings.PARALLEL_MIN_PAGES:
+        return 1
+    return max(1, min(config.process_workers(), -(-pages // settings.CHUNK_SIZE)))
+
+
+def _processed_batches(conn: psycopg.Connection, ids: list[int], batch_size: int,
+                       parser: type[Parser] | None, idf_model: tuple[str, Path] | None,
+                       workers: int) -> Iterator[list[PageResult]]:
+    """The PageResults of each batch of ``ids``, in order.
+
+    With several workers, the pages of the next batch are already being processed while the
+    caller loads this one; the database is only ever used from this process, so each batch is
+    still loaded in one transaction here, and a failed batch leaves the earlier ones committed.
+    """
+    starts = range(0, len(ids), batch_size)
+
+    def rows_of(start: int) -> list[tuple]:
+        return conn.execute(query("raw_pages_by_id"), {"ids": ids[start:start + batch_size]}).fetchall()
+
+    if workers <= 1:
+        for start in starts:
+            yield [process_page(*row, parser=parser, idf_model=idf_model) for row in rows_of(start)]
+        return
+    with workers_pool(workers) as pool:
+        def submit(start: int) -> list[Future]:
+            rows = rows_of(start)
+            return [pool.submit(_process_chunk, rows[i:i + settings.CHUNK_SIZE], parser, idf_model)
+                    for i in range(0, len(rows), settings.CHUNK_SIZE)]
+
+        try:
+            ahead = iter(starts)
+            in_flight = deque(submit(start) for start in itertools.islice(ahead, 2))
+            while in_flight:
+                futures = in_flight.popleft()
+                following = next(ahead, None)
+                if following is not None:
+                    in_flight.append(submit(following))
+                yield [result for future in futures for result in future.result()]
+        except BrokenProcessPool as exc:
+            raise RuntimeError(
+                "a processing worker process died (killed, or out of memory?); the batches loaded before "
+                "are kept. Run processing again to resume, or set WXRB_PROCESS_WORKERS=1 to process in one "
+                "process") from exc
+
+
+def _process_chunk(rows: list[tuple], parser: type[Parser] | None,
+                   idf_model: tuple[str, Path] | None) -> list[PageResult]:
+    return [process_page(*row, parser=parser, idf_model=idf_model) for row in rows]

@@ -6,6 +6,11 @@ the rendering choices (byline text, noise tags) that ``replica.templates`` turns
 into HTML. Only ``random.Random(seed)`` is used, never the global generator or the
 clock, so the same seed always gives the same site, byte for byte.
 
+The stock site is small (5-8 articles a day over 12 days). ``build_site(days=...,
+articles_per_day=LIVE_ARTICLES_PER_DAY, pinned=...)`` builds a bigger one with the same
+generator, e.g. at the live portal's volume for the crawl benchmark; the defaults give
+the stock site unchanged.
+
 Noise tags (``Article.noise``) and how the HTML differs from the expected fields
 are described in ``replica/README.md``.
 """
@@ -27,6 +32,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 START_DATE = dt.date(2026, 11, 10)
 DAYS = 12
 ARTICLES_PER_DAY = (5, 8)
+LIVE_ARTICLES_PER_DAY = (100, 150)  # the live portal's volume (docs/wxrb-site.md: ids rise ~120-150 a day)
 MIN_ARTICLES = 72  # days are topped up (never past 8) until the site has this many
 FIRST_DOC_ID = 465000
 DOC_ID_STEP_PER_DAY = (120, 150)
@@ -156,6 +162,7 @@ class Site:
     end_date: dt.date
     channels: list[Channel]
     articles: list[Article]  # sorted by published_at
+    pinned: int = 0  # each channel's oldest articles shown again on top of its first list page (置顶)
 
     def sections(self) -> list[tuple[str, str, list[Channel]]]:
         """(section name, section path, channels) in nav order."""
@@ -175,9 +182,11 @@ class Site:
         return sorted(mine, key=lambda a: (a.published_at, a.doc_id), reverse=True)
 
     def list_page(self, name: str, page: int) -> list[Article]:
-        """Articles on list page ``page`` (1-based) of a channel."""
+        """Articles on list page ``page`` (1-based) of a channel; page 1 opens with the pinned ones."""
+        mine = self.channel_articles(name)
         start = (page - 1) * ARTICLES_PER_PAGE
-        return self.channel_articles(name)[start : start + ARTICLES_PER_PAGE]
+        top = mine[::-1][: self.pinned] if page == 1 else []
+        return top + mine[start : start + ARTICLES_PER_PAGE]
 
     def article_by_path(self) -> dict[str, Article]:
         return {a.path: a for a in self.articles}
@@ -189,11 +198,28 @@ class Site:
 # --- public API -------------------------------------------------------------------
 
 
-def build_site(seed: int = DEFAULT_SEED) -> Site:
-    """Generate the whole site from ``seed``; the same seed gives the same site."""
+def build_site(
+    seed: int = DEFAULT_SEED,
+    *,
+    days: int | None = None,
+    articles_per_day: tuple[int, int] = ARTICLES_PER_DAY,
+    pinned: int = 0,
+) -> Site:
+    """Generate the whole site from ``seed``; the same arguments give the same site.
+
+    ``days`` (default ``DAYS``, read at call time) days from START_DATE, each with a number of
+    articles drawn from ``articles_per_day``; ``pinned``: how many of each channel's oldest
+    articles also sit on top of its first list page, as portals pin old notices.
+    """
+    days = DAYS if days is None else days
+    seed_day = (SEED_DATE - START_DATE).days + 1
+    if days < seed_day or not 1 <= articles_per_day[0] <= articles_per_day[1] or pinned < 0:
+        raise ValueError(f"build_site needs days >= {seed_day} (the seed article is dated {SEED_DATE}), "
+                         f"1 <= articles_per_day[0] <= [1] and pinned >= 0; got days={days}, "
+                         f"articles_per_day={articles_per_day}, pinned={pinned}")
     rng = random.Random(seed)
     staff = _make_staff(rng)
-    slots = _make_slots(rng)
+    slots = _make_slots(rng, days, articles_per_day)
     channels = _deal_channels(rng, len(slots))
     seed_index = _seed_slot(slots, channels)
     kind_order = {name: rng.sample(range(len(kinds)), len(kinds)) for name, kinds in texts.STORIES.items()}
@@ -215,9 +241,10 @@ def build_site(seed: int = DEFAULT_SEED) -> Site:
     return Site(
         seed=seed,
         start_date=START_DATE,
-        end_date=START_DATE + dt.timedelta(days=DAYS - 1),
+        end_date=START_DATE + dt.timedelta(days=days - 1),
         channels=_channels(articles),
         articles=articles,
+        pinned=pinned,
     )
 
 
@@ -261,26 +288,30 @@ def read_seed_lines() -> tuple[list[str], list[str]]:
 # --- skeleton: days, ids, channels ----------------------------------------------------
 
 
-def _make_slots(rng: random.Random) -> list[tuple[dt.datetime, int]]:
-    """(published_at, doc_id) for every article, in time order; ids rise with time."""
+def _make_slots(rng: random.Random, days: int, per_day: tuple[int, int]) -> list[tuple[dt.datetime, int]]:
+    """(published_at, doc_id) for every article, in time order; ids rise with time.
+
+    A day busier than DAY_ID_SPAN widens its id span (and the step to the next day) to fit."""
+    span = max(DAY_ID_SPAN, per_day[1])
+    step = (max(DOC_ID_STEP_PER_DAY[0], span + 1), max(DOC_ID_STEP_PER_DAY[1], span + 31))
     slots = []
     base = FIRST_DOC_ID + rng.randint(0, 50)
-    for offset, count in enumerate(_daily_counts(rng)):
+    for offset, count in enumerate(_daily_counts(rng, days, per_day)):
         day = START_DATE + dt.timedelta(days=offset)
         minutes = sorted(rng.sample(range(*PUBLISH_MINUTES), count))
-        ids = sorted(rng.sample(range(1, DAY_ID_SPAN + 1), count))
+        ids = sorted(rng.sample(range(1, span + 1), count))
         for minute, id_offset in zip(minutes, ids, strict=True):
             at = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=TZ)
             slots.append((at, base + id_offset))
-        base += rng.randint(*DOC_ID_STEP_PER_DAY)
+        base += rng.randint(*step)
     return slots
 
 
-def _daily_counts(rng: random.Random) -> list[int]:
-    counts = [rng.randint(*ARTICLES_PER_DAY) for _ in range(DAYS)]
-    while sum(counts) < MIN_ARTICLES:
-        day = rng.randrange(DAYS)
-        counts[day] = min(counts[day] + 1, ARTICLES_PER_DAY[1])
+def _daily_counts(rng: random.Random, days: int, per_day: tuple[int, int]) -> list[int]:
+    counts = [rng.randint(*per_day) for _ in range(days)]
+    while sum(counts) < min(MIN_ARTICLES, days * per_day[1]):
+        day = rng.randrange(days)
+        counts[day] = min(counts[day] + 1, per_day[1])
     return counts
 
 

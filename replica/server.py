@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from replica import faults as faultlib
-from replica.content import DEFAULT_SEED, TZ, build_site
+from replica.content import DEFAULT_SEED, TZ, Site, build_site
 from replica.faults import Action, FaultPlan
 from replica.templates import (
     MANIFEST_PATH,
@@ -69,7 +69,8 @@ class Reply:
 
 
 class ReplicaServer:
-    """The replica on a background thread; ``port=0`` picks a free port."""
+    """The replica on a background thread; ``port=0`` picks a free port. ``site``: serve this
+    ``Site`` (e.g. ``build_site(days=..., articles_per_day=...)``) instead of ``build_site(seed)``."""
 
     def __init__(
         self,
@@ -78,12 +79,13 @@ class ReplicaServer:
         seed: int = DEFAULT_SEED,
         verbose: bool = False,
         faults: FaultPlan | None = None,
+        site: Site | None = None,
     ):
         self.host = host
         self.port = port
         self.verbose = verbose
         self.faults = faults
-        self.site = build_site(seed)
+        self.site = build_site(seed) if site is None else site
         self.routes = build_routes(self.site)
         self.requests: Counter[str] = Counter()
         self.responses: Counter[tuple[str, int]] = Counter()
@@ -389,6 +391,9 @@ class _Handler(BaseHTTPRequestHandler):
     replica: ReplicaServer  # set on the subclass made in ReplicaServer.start
     server_version = "wxrb-replica"
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes: with Nagle's algorithm the body waited for the client's
+    # delayed ACK, 40 ms per request on a reused connection (23 requests/s instead of ~6,000).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
         self._answer("GET")

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from wxrb import db
+from wxrb import config, db
 
 _counter = itertools.count()
 
@@ -101,19 +101,11 @@ def replica_loaded(pg_server: str, replica, sources, label: str, extra_env: dict
     dsn = fresh_database(pg_server, label)
     env = {"DATABASE_URL": dsn, "WXRB_PORTAL_URL": replica.base_url, "WXRB_EPAPER_URL": replica.base_url,
            "WXRB_CRAWL_PROFILE": "replica", **(extra_env or {})}
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)
-    try:
+    with config.environ(env):
         jobs.migrate()
         for source in sources:
             jobs.crawl(source, REPLICA_START, REPLICA_END)
         jobs.process()
         jobs.refresh_views()  # the materialized analyst views, as wxrb_daily's refresh_views does
         yield dsn
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 

@@ -52,3 +52,32 @@ def test_quick_bench_reports_every_family(tmp_path):
     table = output.with_suffix(".md").read_text(encoding="utf-8")
     assert all(f"| {family} |" in table for family in FAMILIES)
     assert not (workdir / "pgdata" / "postmaster.pid").exists(), "the bench left its PostgreSQL running"
+
+
+def test_the_readme_table_is_the_committed_results():
+    """README.md shows bench/results*.json as `python -m bench.readme` renders them: not a hand-typed copy."""
+    from bench import readme
+
+    runs = readme.committed_runs()
+    text = (config.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.with_table(text, runs) == text, "README's bench table is stale: run `python -m bench.readme`"
+    targeted = [f for results in runs for f in results["figures"] if f.get("target")]
+    assert targeted and all(f["name"] in readme.table(runs) for f in targeted)
+
+
+def test_the_readme_table_follows_the_results():
+    from bench import readme
+
+    def run(articles, figures):
+        return {"machine": {"cpu": "x", "cores": 2, "ram_gb": 1, "date": "2026-01-01T00:00", "load_average_1m": 0},
+                "options": {"articles": articles, "quick": False, "families": ["load"]}, "figures": figures}
+
+    targeted = {"family": "load", "name": "rows per second", "value": 10.0, "unit": "rows/s", "baseline": "COPY",
+                "baseline_value": 40.0, "ratio": 0.25, "target": ">= 0.5x", "met": False}
+    untargeted = {**targeted, "name": "untargeted", "target": "", "met": None}
+    text = f"intro\n{readme.START}\nold table\n{readme.END}\noutro\n"
+    rendered = readme.with_table(text, [run(200, [targeted, untargeted]), run(1000, [targeted])])
+    assert rendered.startswith("intro\n") and rendered.endswith(f"{readme.END}\noutro\n")
+    assert "old table" not in rendered and "untargeted" not in rendered
+    assert "| load | rows per second | 10 rows/s | COPY: 40 | 0.25 | >= 0.5x | **no** |" in rendered
+    assert "| load | rows per second (--only load --articles 1,000) | 10 rows/s |" in rendered

@@ -94,3 +94,17 @@ def test_vacuum_analyze_reaches_every_table(dsn, pages):
             "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
             " AND (last_vacuum IS NULL OR last_analyze IS NULL)", [tables]).fetchall()
     assert never == []
+
+
+def test_the_maintenance_command_runs_every_step_and_says_what_it_did(dsn, pages, capsys):
+    from wxrb import cli
+
+    assert cli.main(["maintenance", "--retention-days", "250"]) == 0
+    out = capsys.readouterr().out
+    assert "retention: 1 superseded raw pages older than 250 days deleted" in out, out
+    assert remaining(dsn, pages) == set(pages) - {"a_old_unreferenced"}
+    assert "corpus IDF:" in out and "VACUUM (ANALYZE):" in out and "materialized views refreshed: " in out
+    with psycopg.connect(dsn) as conn:
+        analyzed = conn.execute("SELECT last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL"
+                                " FROM pg_stat_user_tables WHERE relname = 'raw_pages'").fetchone()[0]
+    assert analyzed

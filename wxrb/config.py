@@ -5,6 +5,7 @@ Secrets and DSNs only ever come from the environment; nothing here has a passwor
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -82,6 +83,18 @@ def raw_retention_days() -> int:
     return int(os.environ.get("WXRB_RAW_RETENTION_DAYS", "180"))
 
 
+def process_workers() -> int:
+    """Worker processes of the processing stage (WXRB_PROCESS_WORKERS; default: the CPUs this
+    process may use). 1 processes in the task's own process, as small runs always do."""
+    explicit = os.environ.get("WXRB_PROCESS_WORKERS", "").strip()
+    if not explicit:
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = int(explicit)
+    if workers < 1:
+        raise ValueError(f"WXRB_PROCESS_WORKERS must be 1 or more, not {explicit!r}")
+    return workers
+
+
 def drift_settings() -> dict:
     """When a field's fill rate counts as a drop (wxrb_daily's check_drift): today's rate below
     ``ratio`` × the trailing mean, at least ``min_drop`` lower, and less likely than ``max_chance``
@@ -156,3 +169,19 @@ def dag_default_args() -> dict:
         "on_failure_callback": alerts.on_failure,
         "on_retry_callback": alerts.on_retry,
     }
+
+
+@contextlib.contextmanager
+def environ(values: dict, restore: tuple = ()):
+    """os.environ with ``values`` set, for code that reads its settings from it (the job steps,
+    the benchmarks, test fixtures); those keys, and ``restore``, are put back afterwards."""
+    saved = {key: os.environ.get(key) for key in [*values, *restore]}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,4 +1,4 @@
--- Per-batch staging tables, dropped at commit.
+-- Staging tables for the stored articles of a batch that differ (processing.load), dropped at commit.
 CREATE TEMP TABLE articles_staging ON COMMIT DROP AS
 SELECT url, site, doc_id, channel, page_no, page_name, kicker, title, subtitle, published_at,
        published_at_source, source, authors, photographers, editor, lead, body, paragraphs, images,
@@ -9,8 +9,6 @@ SELECT url, site, doc_id, channel, page_no, page_name, kicker, title, subtitle, 
 CREATE TEMP TABLE keywords_staging (url text, keyword text, weight real, method text, rank integer,
     model_version text)
     ON COMMIT DROP;
-CREATE TEMP TABLE processing_staging (raw_page_id bigint, parser text, parser_version text,
-    status text, url text, message text) ON COMMIT DROP;
 CREATE TEMP TABLE entities_staging (url text, kind text, name text, mentions integer, role text)
     ON COMMIT DROP;
 CREATE TEMP TABLE figures_staging (url text, ordinal integer, what text, value numeric, unit text,
