@@ -498,9 +498,9 @@ def serve_forever(
 ) -> None:
     """Run the replica in the foreground until Ctrl-C."""
     replica = ReplicaServer(host, port, seed, verbose, faults=faults).start()
-    print(f"wxrb replica serving at {replica.base_url}/", flush=True)
-    print(f"  {replica.summary()}; manifest at {replica.base_url}{MANIFEST_PATH}", flush=True)
-    try:
+    try:  # Ctrl-C may come as soon as the first line is out: a client can be that fast
+        print(f"wxrb replica serving at {replica.base_url}/", flush=True)
+        print(f"  {replica.summary()}; manifest at {replica.base_url}{MANIFEST_PATH}", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         print("stopping", flush=True)
