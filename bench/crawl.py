@@ -15,8 +15,6 @@ holding an article of the window, at least one per channel), counted on the repl
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import re
@@ -25,16 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date, timedelta
 
-import psycopg
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
 import bench
+from bench import Databases, crawl_env, replica_range
 from replica.content import ARTICLES_PER_PAGE, LIVE_ARTICLES_PER_DAY, Site, build_site
 from replica.server import ReplicaServer
-from wxrb import db
 
 FAMILY = "crawl"
 PAGES_PER_S_TARGET = 0.8  # x scrapy bench
@@ -50,7 +44,7 @@ def run(opts: dict) -> list[dict]:
     quick = opts["quick"]
     start, end = replica_range(opts["replica_base_url"])
     stock = build_site()  # what the bench's replica serves (ReplicaServer's default)
-    with Databases(opts["dsn_admin"]) as databases:
+    with Databases(opts["dsn_admin"], "bench_crawl") as databases:
         with crawl_env(opts["replica_base_url"]):
             rounds = [timed_crawl(databases.new(), start, end) for _ in range(1 if quick else 3)]
             bench = scrapy_bench(seconds=3 if quick else 10)
@@ -107,10 +101,8 @@ def stock_figure(name: str, result: dict, how: str) -> dict:
                                      "(see the navigation floor) against 5-8 new articles a day"}
 
 
-def figure(name, value, unit, baseline, baseline_value, ratio, target, met, notes, family=FAMILY) -> dict:
-    return {"family": family, "name": name, "value": round(value, 2), "unit": unit, "baseline": baseline,
-            "baseline_value": None if baseline_value is None else round(baseline_value, 2),
-            "ratio": None if ratio is None else round(ratio, 2), "target": target, "met": met, "notes": notes}
+def figure(name, value, unit, baseline, baseline_value, ratio, target, met, notes) -> dict:
+    return bench.figure(name, value, unit, baseline, baseline_value, ratio, target, met, notes, FAMILY)
 
 
 def incremental_figure(name: str, result: dict, how: str) -> dict:
@@ -203,55 +195,6 @@ def navigation_floor(site: Site, since: date, until: date) -> tuple[int, int]:
         pages += max(1, len(holding))
     return 2 + pages, pages
 
-
-def replica_range(base_url: str) -> tuple[date, date]:
-    """The replica's date range, from its manifest (as any client would read it)."""
-    with urllib.request.urlopen(base_url + "/__replica__/manifest.json", timeout=10) as response:
-        manifest = json.loads(response.read().decode("utf-8"))
-    return date.fromisoformat(manifest["start_date"]), date.fromisoformat(manifest["end_date"])
-
-
-class Databases:
-    """Fresh migrated databases on the bench server, all dropped at the end."""
-
-    def __init__(self, dsn_admin: str, label: str = "bench_crawl"):
-        self.dsn_admin = dsn_admin
-        self.label = label
-        self.names: list[str] = []
-
-    def new(self) -> str:
-        dsn = self._create("")
-        with db.connect(dsn) as conn:
-            db.upgrade(conn)
-        return dsn
-
-    def copy_of(self, dsn: str) -> str:
-        """A new database cloned from ``dsn`` (a file copy: fast); nobody may be connected to ``dsn``."""
-        return self._create(f' TEMPLATE "{conninfo_to_dict(dsn)["dbname"]}"')
-
-    def _create(self, template: str) -> str:
-        name = f"{self.label}_{os.getpid()}_{len(self.names)}"
-        with psycopg.connect(self.dsn_admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"{template}')
-        self.names.append(name)
-        return make_conninfo(self.dsn_admin, dbname=name)
-
-    def __enter__(self) -> Databases:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with psycopg.connect(self.dsn_admin, autocommit=True) as conn:
-            for name in self.names:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextlib.contextmanager
-def crawl_env(base_url: str):
-    """Every site URL pointing at the replica, delays lifted; the environment restored afterwards."""
-    env = {"WXRB_PORTAL_URL": base_url, "WXRB_EPAPER_URL": base_url, "WXRB_OLD_EPAPER_URL": base_url,
-           "WXRB_CRAWL_PROFILE": "replica"}
-    with bench.environ(env, restore=("DATABASE_URL",)):
-        yield
 
 class _Lines(logging.Handler):
     """Keeps the lines wxrb.jobs relays from the Scrapy subprocess (its final stats dump among them)."""

@@ -20,11 +20,12 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 import bench
 from wxrb import config
@@ -37,36 +38,28 @@ RUN_TIMEOUT_S = 3600
 
 def run(opts: dict) -> list[dict]:
     base_url = opts["replica_base_url"]
-    site = replica_manifest(base_url)
+    site = bench.replica_manifest(base_url)
     end = date.fromisoformat(site["end_date"])
     since = end if opts.get("quick") else date.fromisoformat(site["start_date"])
     return measure(opts["dsn_admin"], base_url, since, end, Path(opts["workdir"]),
                    airflow=not opts.get("quick"))
 
 
-def replica_manifest(base_url: str) -> dict:
-    with urllib.request.urlopen(base_url + "/__replica__/manifest.json", timeout=60) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
 def measure(dsn_admin: str, base_url: str, since: date, until: date, workdir: Path, airflow: bool) -> list[dict]:
     """Backfill since..until into a fresh database, then the nothing-new daily runs; the figures."""
-    name = f"bench_e2e_{os.getpid()}_{int(time.time())}"
-    dsn = _create_database(dsn_admin, name)
     home = workdir / "e2e-home"
     home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": dsn, "WXRB_HOME": str(home), "WXRB_PORTAL_URL": base_url,
-           "WXRB_EPAPER_URL": base_url, "WXRB_CRAWL_PROFILE": "replica", "PYTHONWARNINGS": "ignore"}
     daily_since = max(since, until - timedelta(days=1))  # what the DAG's run at `until` 06:00 covers
-    try:
+    with bench.Databases(dsn_admin, "bench_e2e") as databases:
+        dsn = databases.new(migrated=False)  # `wxrb run` migrates it, as on a first run
+        env = {**os.environ, "DATABASE_URL": dsn, "WXRB_HOME": str(home), "WXRB_PORTAL_URL": base_url,
+               "WXRB_EPAPER_URL": base_url, "WXRB_CRAWL_PROFILE": "replica", "PYTHONWARNINGS": "ignore"}
         backfill_s = wxrb_run(env, since, until)
         articles, crawl_s = loaded(dsn)
         nothing_new_s = wxrb_run(env, daily_since, until)
         if loaded(dsn)[0] != articles:
             raise RuntimeError("the nothing-new run loaded articles: the replica changed under the bench")
-        airflow_s = airflow_nothing_new(dsn_admin, dsn, env, until) if airflow else None
-    finally:
-        _drop_database(dsn_admin, name)
+        airflow_s = airflow_nothing_new(databases.new(migrated=False), dsn, env, until) if airflow else None
     return figures(since, until, articles, backfill_s, crawl_s, nothing_new_s, airflow_s)
 
 
@@ -93,43 +86,25 @@ def loaded(dsn: str) -> tuple[int, float]:
     return articles, float(crawl_s)
 
 
-def airflow_nothing_new(dsn_admin: str, dsn: str, env: dict, until: date) -> float:
+def airflow_nothing_new(metadata_dsn: str, dsn: str, env: dict, until: date) -> float:
     """Wall time of `airflow dags test wxrb_daily` for the run at ``until`` 06:00 (Shanghai), with its
-    metadata in a database of the bench server; Airflow's own migration is not timed."""
+    metadata in ``metadata_dsn`` (an empty database); Airflow's own migration is not timed."""
     from wxrb import airflow_env
 
-    name = f"bench_airflow_{os.getpid()}_{int(time.time())}"
-    meta = _create_database(dsn_admin, name).replace("postgresql://", "postgresql+psycopg://", 1)
+    parts = conninfo_to_dict(metadata_dsn)
+    meta = f"postgresql+psycopg:///{parts.pop('dbname')}?{urlencode(parts)}"  # libpq keywords as the query
     overrides = {"DATABASE_URL": dsn, "WXRB_HOME": env["WXRB_HOME"], "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta}
-    try:
-        with _environ(overrides):
-            airflow = airflow_env.environment({**{k: env[k] for k in env if k.startswith("WXRB_")},
-                                               "WXRB_RETRY_DELAY_S": "1"})
-        airflow_env.ensure_migrated(airflow)
-        started = time.perf_counter()
-        result = airflow_env.airflow(["dags", "test", "wxrb_daily", f"{until.isoformat()}T06:00:00+08:00"],
-                                     airflow, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
-        elapsed = time.perf_counter() - started
-        if result.returncode:
-            raise RuntimeError(f"airflow dags test wxrb_daily failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-        return elapsed
-    finally:
-        _drop_database(dsn_admin, name)
-
-
-def _environ(values: dict):
-    """os.environ with ``values`` set, restored afterwards (airflow_env reads it)."""
-    return bench.environ(values)
-
-def _create_database(dsn_admin: str, name: str) -> str:
-    with psycopg.connect(dsn_admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return dsn_admin.replace("/postgres?", f"/{name}?")
-
-
-def _drop_database(dsn_admin: str, name: str) -> None:
-    with psycopg.connect(dsn_admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with bench.environ(overrides):
+        airflow = airflow_env.environment({**{k: env[k] for k in env if k.startswith("WXRB_")},
+                                           "WXRB_RETRY_DELAY_S": "1"})
+    airflow_env.ensure_migrated(airflow)
+    started = time.perf_counter()
+    result = airflow_env.airflow(["dags", "test", "wxrb_daily", f"{until.isoformat()}T06:00:00+08:00"],
+                                 airflow, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    elapsed = time.perf_counter() - started
+    if result.returncode:
+        raise RuntimeError(f"airflow dags test wxrb_daily failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return elapsed
 
 
 def figures(since, until, articles, backfill_s, crawl_s, nothing_new_s, airflow_s) -> list[dict]:

@@ -31,7 +31,8 @@ import time
 
 import psycopg
 
-from bench.crawl import Databases, crawl, crawl_env, figure, replica_range
+from bench import Databases, crawl_env, figure, replica_range
+from bench.crawl import crawl
 from processing import load, settings
 from processing.load import ARTICLE_COLUMNS, ARTICLE_TYPES, PageResult, load_batch
 from processing.sql import query

@@ -17,20 +17,15 @@ with (BeautifulSoup on lxml). No stage built on them can go faster than the thre
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import resource
 import statistics
 import time
-import urllib.request
-from contextlib import contextmanager
 from datetime import date
 from multiprocessing import get_context
 
 import psycopg
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 import bench
 
@@ -135,9 +130,8 @@ def limit_figures(measured: dict, articles: int, source: str) -> list[dict]:
 
 
 def figure(name, value, unit, baseline, baseline_value, target, met, notes) -> dict:
-    return {"family": "processing", "name": name, "value": round(value, 3), "unit": unit,
-            "baseline": baseline, "baseline_value": round(baseline_value, 3),
-            "ratio": round(value / baseline_value, 3), "target": target, "met": met, "notes": notes}
+    return bench.figure(name, value, unit, baseline, baseline_value, value / baseline_value, target, met, notes,
+                        "processing")
 
 
 # --- the pages --------------------------------------------------------------------------------
@@ -147,21 +141,15 @@ def replica_pages(dsn_admin: str, base_url: str, sources: tuple[str, ...],
                   quick: bool) -> tuple[list[tuple], str]:
     """(raw_id, url, body, declared encoding, first_seen_at) of the newest raw page of every URL
     the sources stored, crawled now into a database dropped afterwards; and the crawl window."""
-    with urllib.request.urlopen(base_url + "/__replica__/manifest.json", timeout=30) as response:
-        manifest = json.loads(response.read().decode("utf-8"))
-    since, until = date.fromisoformat(manifest["start_date"]), date.fromisoformat(manifest["end_date"])
+    since, until = bench.replica_range(base_url)
     if quick:
         since = date.fromordinal(until.toordinal() - QUICK_DAYS + 1)
-    name = f"bench_processing_{os.getpid()}"
-    with psycopg.connect(dsn_admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        dsn = make_conninfo(dsn_admin, dbname=name)
-        with replica_env(dsn, base_url):
+    with bench.Databases(dsn_admin, "bench_processing") as databases:
+        dsn = databases.new()
+        with bench.crawl_env(base_url), bench.environ({"DATABASE_URL": dsn}):
             from processing.sql import query
             from wxrb import jobs
 
-            jobs.migrate()
             started = time.perf_counter()
             for source in sources:
                 jobs.crawl(source, since, until)
@@ -170,19 +158,7 @@ def replica_pages(dsn_admin: str, base_url: str, sources: tuple[str, ...],
             with psycopg.connect(dsn) as conn:
                 ids = [raw_id for raw_id, *_ in conn.execute(query("pending_raw_pages"))]
                 rows = conn.execute(query("raw_pages_by_id"), {"ids": ids}).fetchall()
-    finally:
-        with psycopg.connect(dsn_admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     return sorted(rows, key=lambda row: row[1]), f"{since}..{until}"
-
-
-@contextmanager
-def replica_env(dsn: str, base_url: str):
-    """The job steps read their database and sites from the environment: point them at ours."""
-    env = {"DATABASE_URL": dsn, "WXRB_PORTAL_URL": base_url, "WXRB_EPAPER_URL": base_url,
-           "WXRB_CRAWL_PROFILE": "replica"}
-    with bench.environ(env):
-        yield
 
 
 def article_texts(results: list) -> list[str]:

@@ -17,7 +17,8 @@ import resource
 import time
 
 import bench
-from bench.crawl import Databases, crawl, crawl_env, figure
+from bench import Databases, crawl_env, figure
+from bench.crawl import crawl
 from bench.e2e import bigger_replica
 from processing import settings, stage
 from processing import workers as processing_workers

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psycopg
 
+import bench
 from processing import search as search_tokens
 from replica.content import DEFAULT_SEED, build_site, manifest
-from wxrb import db
 
 SEED = 7
 QUICK_ARTICLES = 5_000
@@ -83,15 +83,9 @@ COLUMNS = ("url", "site", "doc_id", "channel", "title", "published_at", "body", 
 
 def run(opts: dict) -> list[dict]:
     n_articles = QUICK_ARTICLES if opts.get("quick") else int(opts.get("articles") or 200_000)
-    name = f"bench_search_{n_articles}_{int(time.time())}"
-    admin = opts["dsn_admin"]
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    dsn = admin.replace("/postgres?", f"/{name}?")
-    try:
+    with bench.Databases(opts["dsn_admin"], f"bench_search_{n_articles}") as databases:
+        dsn = databases.new()
         corpus = Corpus.from_replica(random.Random(SEED))
-        with psycopg.connect(dsn) as conn:
-            db.upgrade(conn)
         timings = load(dsn, corpus, n_articles)
         with psycopg.connect(dsn) as conn:
             queries = resolve_queries(corpus)
@@ -102,9 +96,6 @@ def run(opts: dict) -> list[dict]:
             sizes = conn.execute(
                 "SELECT pg_total_relation_size('articles'), pg_relation_size('articles_search_idx')"
             ).fetchone()
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return figures(n_articles, timings, queries, indexed, scanned, rank_all, sizes)
 
 

@@ -94,9 +94,9 @@ def wxrb_daily():
 
         dagutil.use_articles_connection()
         since, until = window()
-        revalidate = bool(get_current_context()["params"].get("revalidate"))
-        run_key = get_current_context()["run_id"]
-        return jobs.crawl(source, since, until, run_key=run_key, revalidate=revalidate).crawl_run_id
+        context = get_current_context()
+        return jobs.crawl(source, since, until, run_key=context["run_id"],
+                          revalidate=bool(context["params"].get("revalidate"))).crawl_run_id
 
     @task(execution_timeout=timedelta(hours=2))
     def process() -> dict:

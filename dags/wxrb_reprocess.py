@@ -8,12 +8,13 @@ the chosen range, e.g. after a parser fix or a new parser version:
 2. **reprocess**: decode, clean and extract each page again with the newest parser version valid
    for its date (or with the `parser` / `parser_version` given), upserting `articles` and
    `article_keywords`. An article whose content changes gets a new row in `article_versions`;
-   unchanged content adds no version, so running it twice adds nothing the second time.
+   unchanged content adds no version, so running it twice adds nothing the second time. A run of
+   400 pages or more is spread over worker processes (`WXRB_PROCESS_WORKERS`);
+3. **refresh_views**: refresh the materialized analyst views; marks the Asset `wxrb_articles`
+   updated, like wxrb_daily.
 
 Params: `since` / `until` (YYYY-MM-DD, URL dates, empty = unbounded), `parser` (portal, szb,
 epaper_old; empty = all), `parser_version` (empty = the newest valid one).
-3. **refresh_views**: refresh the materialized analyst views; marks the Asset `wxrb_articles`
-   updated, like wxrb_daily.
 
 The returned counts (pages, loaded, skipped, flagged, new versions) are in the task's XCom.
 """

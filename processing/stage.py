@@ -29,6 +29,7 @@ from processing.load import PageResult, load_batch
 from processing.parsers import PARSERS, ParseError, Parser, parser_for
 from processing.sql import query
 from processing.urls import canonical_url, parse_article_url
+from processing.workers import WorkerDied
 from processing.workers import pool as workers_pool
 from wxrb import config
 from wxrb.db import DatabaseUnavailable
@@ -274,7 +275,7 @@ def _processed_batches(conn: psycopg.Connection, ids: list[int], batch_size: int
                     in_flight.append(submit(following))
                 yield [result for future in futures for result in future.result()]
         except BrokenProcessPool as exc:
-            raise RuntimeError(
+            raise WorkerDied(
                 "a processing worker process died (killed, or out of memory?); the batches loaded before "
                 "are kept. Run processing again to resume, or set WXRB_PROCESS_WORKERS=1 to process in one "
                 "process") from exc

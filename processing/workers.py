@@ -22,6 +22,10 @@ from contextlib import contextmanager
 from processing import nlp
 
 
+class WorkerDied(RuntimeError):
+    """A worker process of the pool was killed (OOM killer, kill -9) while pages were in flight."""
+
+
 @contextmanager
 def pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """``workers`` spawned processes, all started before the first batch (and shut down after)."""

@@ -87,7 +87,7 @@ def login() -> tuple[str, str]:
 
 
 def airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "airflow"), *args], env=env, **kwargs)
+    return subprocess.run([pools.airflow_command(), *args], env=env, **kwargs)
 
 
 def ensure_migrated(env: dict[str, str]) -> None:
@@ -114,7 +114,7 @@ def standalone(env: dict[str, str]) -> int:
     print(f"Airflow UI: http://localhost:{port}/   login: {user} / {password}\n"
           f"(password stored in {_passwords_file()}; Ctrl-C stops Airflow)", flush=True)
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "airflow"), "standalone"], env=env, start_new_session=True
+        [pools.airflow_command(), "standalone"], env=env, start_new_session=True
     )
     for signum in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored (nohup, &)
         signal.signal(signum, _interrupt)

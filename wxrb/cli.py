@@ -475,10 +475,11 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     """Errors that get a one-line message instead of a traceback. Imported only when one is
     raised, so commands without a database (extract, clean-text) never load psycopg."""
     from processing.parsers import ParseError
+    from processing.workers import WorkerDied
     from wxrb.db import DatabaseUnavailable, MigrationNeedsOwner
     from wxrb.jobs import JobError
 
-    return JobError, DatabaseUnavailable, MigrationNeedsOwner, ParseError, FileNotFoundError
+    return JobError, DatabaseUnavailable, MigrationNeedsOwner, ParseError, WorkerDied, FileNotFoundError
 
 
 if __name__ == "__main__":

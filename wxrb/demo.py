@@ -19,7 +19,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from wxrb import airflow_env, config, db, jobs, summary
+from wxrb import airflow_env, config, db, jobs, pools, summary
 
 # Lines of the Airflow run worth showing live; everything goes to the log file.
 SHOW = re.compile(
@@ -86,7 +86,7 @@ def run_dag(base_url: str, since: date, until: date) -> int:
 
 def dags_test(env: dict, log_path: Path, *args: str) -> int:
     """``airflow dags test ARGS``, its log appended to ``log_path``, the task edges shown live."""
-    command = [str(Path(sys.executable).parent / "airflow"), "dags", "test", *args]
+    command = [pools.airflow_command(), "dags", "test", *args]
     with open(log_path, "a", encoding="utf-8") as log:
         process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors="replace")

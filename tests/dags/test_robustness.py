@@ -22,7 +22,7 @@ import pytest
 from processing.urls import canonical_url
 from replica.server import ReplicaServer
 from tests.conftest import REPLICA_END, REPLICA_START
-from wxrb import airflow_env, config, db, jobs
+from wxrb import airflow_env, config, db, jobs, pools
 
 ARTICLE_DELAY_S = 0.5  # every e-paper article answers this late: the crawl lasts long enough to stop
 WXRB = str(Path(sys.executable).parent / "wxrb")
@@ -95,7 +95,7 @@ def test_sigterm_stops_the_crawl_task_cleanly_and_the_next_try_resumes(
     })
     airflow_env.ensure_migrated(env)
     jobs.migrate()
-    command = [str(Path(sys.executable).parent / "airflow"), "tasks", "test", "wxrb_daily",
+    command = [pools.airflow_command(), "tasks", "test", "wxrb_daily",
                "crawl_epaper_wxrb", LOGICAL_DATE, "--task-params", json.dumps(WINDOW)]
     expected = epaper_wxrb_urls(manifest, slow_replica.base_url)
 

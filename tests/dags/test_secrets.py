@@ -9,14 +9,13 @@ import os
 import re
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from wxrb import airflow_env, db
+from wxrb import airflow_env, db, pools
 from wxrb.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,7 +120,7 @@ def require_password_of_the_loader_only(owner: psycopg.Connection, pgdata: Path)
 
 def run_airflow(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """An airflow command in its own process group, killed whole if it hangs or the test fails."""
-    process = subprocess.Popen([str(Path(sys.executable).parent / "airflow"), *args], env=env,
+    process = subprocess.Popen([pools.airflow_command(), *args], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         stdout, stderr = process.communicate(timeout=RUN_TIMEOUT_S)

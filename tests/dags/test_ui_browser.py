@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from wxrb import airflow_env, config
+from wxrb import airflow_env, config, pools
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = config.PROJECT_ROOT / "test-output" / "ui"
@@ -48,7 +47,7 @@ def daily_run(standalone_airflow) -> dict:
     """A finished run of wxrb_daily against the replica, with its task logs where the UI reads them:
     `dags test --use-executor` runs the tasks as Airflow workers do (the DAG stays paused, so the
     scheduler adds no run of its own). Returns the run id and its task ids."""
-    airflow = str(Path(sys.executable).parent / "airflow")
+    airflow = pools.airflow_command()
     started = time.monotonic()
     # Its own process group: on a timeout or an interrupt its executor's workers go with it.
     process = subprocess.Popen([airflow, "dags", "test", "--use-executor", "wxrb_daily", LOGICAL_DATE],
